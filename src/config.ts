@@ -1,0 +1,108 @@
+import { z } from 'zod';
+
+const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
+const optionalString = z.preprocess(emptyToUndefined, z.string().min(1).optional());
+const url = (fallback?: string) =>
+  z.preprocess(
+    emptyToUndefined,
+    fallback === undefined
+      ? z.url({ message: 'must be a URL such as http://host:port' }).optional()
+      : z.url({ message: 'must be a URL such as http://host:port' }).default(fallback),
+  );
+const integer = (fallback: number, min: number, max: number) =>
+  z.preprocess(
+    emptyToUndefined,
+    z.coerce
+      .number({ message: 'must be a number' })
+      .int({ message: 'must be a whole number' })
+      .min(min, { message: `must be at least ${min}` })
+      .max(max, { message: `must be at most ${max}` })
+      .default(fallback),
+  );
+const onOff = (fallback: boolean) =>
+  z.preprocess(
+    emptyToUndefined,
+    z
+      .enum(['on', 'off', 'true', 'false', '1', '0'], { message: 'must be on or off' })
+      .default(fallback ? 'on' : 'off')
+      .transform((v) => v === 'on' || v === 'true' || v === '1'),
+  );
+
+/** Every environment variable the bot reads, parsed once. */
+export const envSchema = z.object({
+  PORT: integer(3000, 0, 65535),
+  LINE_CHANNEL_SECRET: optionalString,
+  LINE_CHANNEL_ACCESS_TOKEN: optionalString,
+  LINE_API_BASE_URL: url('https://api.line.me'),
+  REDIS_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^rediss?:\/\/[^\s]+$/, { message: 'must be a redis:// or rediss:// URL' })
+      .optional(),
+  ),
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: url(),
+  OPENAI_MODEL: z.preprocess(emptyToUndefined, z.string().min(1).default('gpt-4o-mini')),
+  OPENAI_EMBEDDING_MODEL: z.preprocess(emptyToUndefined, z.string().min(1).default('text-embedding-3-small')),
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level (info, debug, …)' }).default('info'),
+  ),
+  SIMULATOR: onOff(false),
+  /** Days a user's conversation, contacts and verdict are kept after their last message. */
+  STATE_TTL_DAYS: integer(30, 1, 365),
+  RATE_LIMIT_MESSAGES: integer(30, 1, 10_000),
+  RATE_LIMIT_WINDOW_SECONDS: integer(600, 1, 86_400),
+  LLM_DAILY_BUDGET: integer(50, 0, 100_000),
+  LLM_TIMEOUT_MS: integer(15_000, 100, 120_000),
+  /** Fall back to a push message when a reply token is rejected or too old. */
+  PUSH_FALLBACK: onOff(true),
+  /** Where webhook events go: in-process by default, a Redis stream when `stream` and Redis are set. */
+  QUEUE: z.preprocess(emptyToUndefined, z.enum(['inline', 'stream'], { message: 'must be inline or stream' }).default('inline')),
+  /** Run the stream consumer inside the web process (set off for separate `npm run worker` processes). */
+  WORKER: onOff(true),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export type Config = Env & {
+  /** No LINE credentials: signatures are checked with a local secret and replies stay in-process. */
+  localMode: boolean;
+  channelSecret: string;
+  stateTtlSeconds: number;
+};
+
+/** Secret used to sign simulator events when no LINE channel is configured. */
+export const LOCAL_CHANNEL_SECRET = 'local-simulator-secret';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment; the error names the first bad variable and what is wrong with it. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    const value = env[name];
+    const shown = value === undefined ? '' : ` (got ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)})`;
+    throw new ConfigError(`${name} ${issue.message}${shown}`);
+  }
+  const e = parsed.data;
+  if (Boolean(e.LINE_CHANNEL_SECRET) !== Boolean(e.LINE_CHANNEL_ACCESS_TOKEN)) {
+    const missing = e.LINE_CHANNEL_SECRET ? 'LINE_CHANNEL_ACCESS_TOKEN' : 'LINE_CHANNEL_SECRET';
+    throw new ConfigError(`${missing} must be set too: set both LINE credentials, or neither for local mode`);
+  }
+  if (e.QUEUE === 'stream' && !e.REDIS_URL) {
+    throw new ConfigError('QUEUE=stream needs REDIS_URL');
+  }
+  const localMode = !e.LINE_CHANNEL_SECRET;
+  return {
+    ...e,
+    localMode,
+    channelSecret: e.LINE_CHANNEL_SECRET ?? LOCAL_CHANNEL_SECRET,
+    stateTtlSeconds: e.STATE_TTL_DAYS * 86_400,
+  };
+}
