@@ -2,13 +2,9 @@ import { z } from 'zod';
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
 const optionalString = z.preprocess(emptyToUndefined, z.string().min(1).optional());
-const url = (fallback?: string) =>
-  z.preprocess(
-    emptyToUndefined,
-    fallback === undefined
-      ? z.url({ message: 'must be a URL such as http://host:port' }).optional()
-      : z.url({ message: 'must be a URL such as http://host:port' }).default(fallback),
-  );
+const URL_MESSAGE = { protocol: /^https?$/, message: 'must be a URL such as http://host:port' };
+const urlWithDefault = (fallback: string) => z.preprocess(emptyToUndefined, z.url(URL_MESSAGE).default(fallback));
+const optionalUrl = () => z.preprocess(emptyToUndefined, z.url(URL_MESSAGE).optional());
 const integer = (fallback: number, min: number, max: number) =>
   z.preprocess(
     emptyToUndefined,
@@ -33,7 +29,7 @@ export const envSchema = z.object({
   PORT: integer(3000, 0, 65535),
   LINE_CHANNEL_SECRET: optionalString,
   LINE_CHANNEL_ACCESS_TOKEN: optionalString,
-  LINE_API_BASE_URL: url('https://api.line.me'),
+  LINE_API_BASE_URL: urlWithDefault('https://api.line.me'),
   REDIS_URL: z.preprocess(
     emptyToUndefined,
     z
@@ -42,7 +38,7 @@ export const envSchema = z.object({
       .optional(),
   ),
   OPENAI_API_KEY: optionalString,
-  OPENAI_BASE_URL: url(),
+  OPENAI_BASE_URL: optionalUrl(),
   OPENAI_MODEL: z.preprocess(emptyToUndefined, z.string().min(1).default('gpt-4o-mini')),
   OPENAI_EMBEDDING_MODEL: z.preprocess(emptyToUndefined, z.string().min(1).default('text-embedding-3-small')),
   LOG_LEVEL: z.preprocess(

@@ -6,7 +6,7 @@ export type { Logger };
  * JSON logs on stdout. Conversations are private: message text is logged only at `debug`,
  * and secrets are redacted wherever they appear.
  */
-export function createLogger(level: string): Logger {
+export function createLogger(level: string, fd: 1 | 2 = 1): Logger {
   return pino({
     level,
     base: { service: 'koryukai-adviser' },
@@ -14,5 +14,5 @@ export function createLogger(level: string): Logger {
       paths: ['*.channelAccessToken', '*.apiKey', 'req.headers.authorization', 'req.headers["x-line-signature"]'],
       censor: '[redacted]',
     },
-  });
+  }, pino.destination({ fd, sync: fd === 2 }));
 }

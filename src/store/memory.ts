@@ -1,6 +1,6 @@
 import type { StateStore } from './store.ts';
 
-type Entry = { value: string | string[]; expiresAt: number };
+export type Entry = { value: string | string[]; expiresAt: number };
 
 /** The embedded default: one process, no persistence. Expired entries vanish on read and on sweep. */
 export class MemoryStore implements StateStore {
@@ -86,6 +86,16 @@ export class MemoryStore implements StateStore {
     const entry = this.#live(key);
     if (!entry) return -2;
     return Math.ceil((entry.expiresAt - this.#now()) / 1000);
+  }
+
+  /** Live entries with their absolute expiry, for saving the store to a file. */
+  exportEntries(): [string, Entry][] {
+    this.#sweep();
+    return [...this.#entries.entries()];
+  }
+
+  importEntries(entries: Iterable<[string, Entry]>): void {
+    for (const [key, entry] of entries) if (entry.expiresAt > this.#now()) this.#entries.set(key, entry);
   }
 
   async ping(): Promise<boolean> {
