@@ -141,3 +141,28 @@ describe('commands', () => {
     expect(last).toContain('10分ほど');
   });
 });
+
+describe('two server processes sharing one Redis', () => {
+  it('carry one user’s memory and rate limit across both', async () => {
+    const other = await startBot({ LINE_API_BASE_URL: recorder.url, REDIS_URL: testRedisUrl(), RATE_LIMIT_MESSAGES: '12' }, { now });
+    try {
+      const user = uniqueUserId();
+      await say(user, 'IT交流会で田中さんと名刺交換した、同い年の営業職');
+      // The next turn arrives at the other process.
+      const before = recorder.replies.length;
+      const body = fixture('text', { userId: user, text: '田中さんを飲みに誘うには？', now: clock });
+      expect((await postWebhook(other.url, body, TEST_CHANNEL_SECRET)).status).toBe(200);
+      await recorder.waitFor((r) => r.filter((x) => x.path === '/v2/bot/message/reply').length > before);
+      expect(read(recorder.replies[before]!.messages as Sent[])).toContain('田中さん');
+
+      // Ten more on the first process make twelve; the thirteenth, on the other, is refused.
+      for (let i = 0; i < 10; i++) await say(user, `質問 ${i}`);
+      const last = recorder.replies.length;
+      await postWebhook(other.url, fixture('text', { userId: user, text: 'もう一問', now: clock }), TEST_CHANNEL_SECRET);
+      await recorder.waitFor((r) => r.filter((x) => x.path === '/v2/bot/message/reply').length > last);
+      expect(read(recorder.replies[last]!.messages as Sent[])).toContain('10分ほど');
+    } finally {
+      await other.stop();
+    }
+  });
+});
