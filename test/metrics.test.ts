@@ -1,61 +1,13 @@
 // GET /metrics after real webhook traffic: the counters an operator watches move as events arrive.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LineApiRecorder } from './support/line-recorder.ts';
+import { OpenAiStandIn } from './support/openai-stand-in.ts';
 import { type RunningBot, startBot, TEST_CHANNEL_SECRET } from './support/bot-server.ts';
 import { fixture, postWebhook, uniqueUserId } from './support/webhook.ts';
 
 const RATE_LIMIT = 3;
 const PROMPT_TOKENS = 11;
 const COMPLETION_TOKENS = 7;
-
-/** A loopback OpenAI-compatible endpoint that counts what it serves, or fails on demand. */
-class LlmStandIn {
-  chatCalls = 0;
-  failing = false;
-  url = '';
-  readonly #server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      if (this.failing) {
-        res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'stand-in is down' } }));
-        return;
-      }
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { input?: string[] | string; response_format?: unknown };
-      res.writeHead(200, { 'content-type': 'application/json' });
-      if (req.url?.endsWith('/embeddings')) {
-        const inputs = Array.isArray(body.input) ? body.input : [body.input ?? ''];
-        res.end(JSON.stringify({ object: 'list', data: inputs.map((_, index) => ({ object: 'embedding', index, embedding: [1, index % 7, 0.5] })), model: 'stand-in' }));
-        return;
-      }
-      this.chatCalls += 1;
-      const content = body.response_format ? '{}' : '交流会では、まず相手の話を聞くところから始めると安心です。';
-      res.end(
-        JSON.stringify({
-          id: `chatcmpl-${this.chatCalls}`,
-          object: 'chat.completion',
-          created: Math.floor(Date.now() / 1000),
-          model: 'stand-in',
-          choices: [{ index: 0, message: { role: 'assistant', content }, finish_reason: 'stop' }],
-          usage: { prompt_tokens: PROMPT_TOKENS, completion_tokens: COMPLETION_TOKENS, total_tokens: PROMPT_TOKENS + COMPLETION_TOKENS },
-        }),
-      );
-    });
-  });
-
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}/v1`;
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
-  }
-}
 
 type Sample = { name: string; labels: Record<string, string>; value: number };
 
@@ -74,7 +26,7 @@ function parseMetrics(text: string): Sample[] {
 }
 
 let recorder: LineApiRecorder;
-let llm: LlmStandIn;
+let llm: OpenAiStandIn;
 let bot: RunningBot;
 
 async function scrape(): Promise<{ contentType: string; samples: Sample[] }> {
@@ -110,7 +62,8 @@ async function sendText(userId: string, text: string): Promise<void> {
 
 beforeAll(async () => {
   recorder = await new LineApiRecorder().start();
-  llm = await new LlmStandIn().start();
+  llm = await new OpenAiStandIn().start();
+  llm.usage = { prompt_tokens: PROMPT_TOKENS, completion_tokens: COMPLETION_TOKENS };
   bot = await startBot({
     LINE_API_BASE_URL: recorder.url,
     OPENAI_API_KEY: 'sk-test-stand-in',
@@ -124,7 +77,7 @@ afterAll(async () => {
   await recorder.stop();
 });
 afterEach(() => {
-  llm.failing = false;
+  llm.behaviour = { kind: 'answer', content: (r) => (r.response_format ? '{}' : '交流会では、まず相手の話を聞くところから始めると安心です。') };
 });
 
 describe('GET /metrics', () => {
@@ -178,9 +131,9 @@ describe('GET /metrics', () => {
     const calls = await value('bot_llm_calls_total', { outcome: 'ok' });
     const prompt = await value('bot_llm_tokens_total', { kind: 'prompt' });
     const completion = await value('bot_llm_tokens_total', { kind: 'completion' });
-    const served = llm.chatCalls;
+    const served = llm.chats.length;
     await sendText(uniqueUserId(), '交流会で名刺交換したあと、どうフォローすればいい？');
-    const made = llm.chatCalls - served;
+    const made = llm.chats.length - served;
     expect(made).toBeGreaterThan(0);
     expect(await reaches('bot_llm_calls_total', { outcome: 'ok' }, calls + made)).toBeGreaterThanOrEqual(calls + made);
     expect(await value('bot_llm_tokens_total', { kind: 'prompt' })).toBe(prompt + made * PROMPT_TOKENS);
@@ -189,7 +142,7 @@ describe('GET /metrics', () => {
 
   it('counts failed LLM calls as errors while the user still gets an answer', async () => {
     const errors = await value('bot_llm_calls_total', { outcome: 'error' });
-    llm.failing = true;
+    llm.behaviour = { kind: 'status', status: 500 };
     await sendText(uniqueUserId(), '安い交流会に行っても大丈夫？参加する前に何を確認すればいい？');
     expect(await reaches('bot_llm_calls_total', { outcome: 'error' }, errors + 1)).toBeGreaterThanOrEqual(errors + 1);
     expect(recorder.replies.at(-1)!.messages.length).toBeGreaterThan(0);

@@ -12,6 +12,8 @@ export class OpenAiStandIn {
   readonly chats: ChatRequest[] = [];
   readonly embeddings: { input: string[] }[] = [];
   behaviour: Behaviour = { kind: 'answer', content: () => 'はい、答えです。【出典: テスト】' };
+  /** Token counts reported with every answer. */
+  usage = { prompt_tokens: 100, completion_tokens: 20 };
   readonly #server: Server;
   url = '';
 
@@ -51,7 +53,7 @@ export class OpenAiStandIn {
           created: Math.floor(Date.now() / 1000),
           model: request.model,
           choices: [{ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: behaviour.content(request) } }],
-          usage: { prompt_tokens: 100, completion_tokens: 20, total_tokens: 120 },
+          usage: { ...this.usage, total_tokens: this.usage.prompt_tokens + this.usage.completion_tokens },
         });
       });
     });
