@@ -2,8 +2,8 @@
 // Decisions are the pure functions in src/adviser/; this file sequences them around the ports.
 import { coachingPlan, declineHarmfulRequest, detectGoal, isHarmfulRequest } from '../adviser/coaching.ts';
 import { composeAnswer, composeOutOfScope } from '../adviser/compose-answer.ts';
-import { applyMention, type Contact, describeContact, findContact, isContactReport, readContactMention } from '../adviser/contacts.ts';
-import { classifyIntent, contactToDelete, type Intent, intentFromPostback, parsePostback } from '../adviser/intent.ts';
+import { applyMention, type Contact, describeContact, findContact, findNames, isContactReport, readContactMention } from '../adviser/contacts.ts';
+import { classifyIntent, contactToDelete, INVITATION_WINDOW_MS, type Intent, intentFromPostback, parsePostback } from '../adviser/intent.ts';
 import { buildAnswerMessages } from '../adviser/llm-answer.ts';
 import { buildVerdictPrompt, type ExplainedVerdict, llmVerdictSchema, mergeLlmVerdict } from '../adviser/llm-verdict.ts';
 import { buildEmbeddingIndex, type EmbeddingIndex, hybridSearch } from '../adviser/embedding-index.ts';
@@ -59,6 +59,8 @@ const textMessage = (body: string, quick?: LineMessage['quickReply']): LineMessa
 });
 
 const DAY_MS = 86_400_000;
+/** Forwarded parts arriving this close together are read as one invitation. */
+const INVITATION_PARTS_WINDOW_MS = 3 * 60_000;
 
 export async function createAdviser(deps: AdviserDeps): Promise<ConversationAdviser> {
   const knowledge = deps.knowledge ?? createKnowledgeBase();
@@ -166,10 +168,15 @@ export async function createAdviser(deps: AdviserDeps): Promise<ConversationAdvi
       buildAnswerMessages({ query: maskedQuery, hits, history: await history(input.userId) }),
     );
     profile.lastTopic = { query, chunkIds: hits.map((h) => h.chunk.id), intent, at: input.now };
+    // Asked about someone the bot has no record of: offer to remember them for stage-aware advice.
+    const [unknownName] = findNames(said);
+    const hint = unknownName
+      ? `\n\n${unknownName}とどこで知り合って、いまどのくらいの関係か（名刺交換だけ、LINEを交換した、2人で食事した…）を教えてもらえれば、段階に合わせて一緒に考えます。`
+      : '';
     return {
       intent,
       sources: composed.sources,
-      messages: [textMessage(answer, { items: composed.quickReplies.map((q) => quickReply(q)) })],
+      messages: [textMessage(answer + hint, { items: composed.quickReplies.map((q) => quickReply(q)) })],
       debug: { chunks: hits.map((h) => ({ id: h.chunk.id, score: Number(h.score.toFixed(3)) })) },
     };
   }
@@ -357,11 +364,18 @@ export async function createAdviser(deps: AdviserDeps): Promise<ConversationAdvi
         };
         break;
       case 'invitation': {
+        // A user often pastes first and asks second, or forwards several messages in a row:
+        // parts pasted moments apart are one invitation; a later question refers to the last one.
         const pending = profile.pendingInvitation;
-        const recentPending = pending && now - pending.at <= 30 * 60_000 ? pending.text : undefined;
         const pasted = looksLikeInvitation(said);
-        // A user often pastes first and asks second, or forwards several messages in a row.
-        const invitation = pasted ? (recentPending && recentPending !== said ? `${recentPending}\n${said}` : said) : (recentPending ?? said);
+        const age = pending ? now - pending.at : Infinity;
+        const invitation = pasted
+          ? pending && age <= INVITATION_PARTS_WINDOW_MS && pending.text !== said
+            ? `${pending.text}\n${said}`
+            : said
+          : pending && age <= INVITATION_WINDOW_MS
+            ? pending.text
+            : said;
         const verdict = await judge(invitation, userId, now);
         profile.lastVerdict = { verdict, invitation: maskPersonalData(invitation), at: now };
         profile.pendingInvitation = { text: invitation, at: now };
