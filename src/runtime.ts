@@ -1,18 +1,27 @@
+import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
 import type { Express } from 'express';
 import { createApp, type Health } from './app.ts';
 import type { Config } from './config.ts';
 import { createAdviser } from './conversation/adviser.ts';
 import { CapturingLineGateway, type LineGateway, SdkLineGateway } from './line/gateway.ts';
+import { isSimulatedUser, RoutingLineGateway } from './line/routing-gateway.ts';
 import type { LlmPort } from './llm/llm.ts';
-import { OpenAiLlm } from './llm/openai.ts';
 import { createLogger, type Logger } from './observability/log.ts';
 import { createMetrics, type Metrics } from './observability/metrics.ts';
-import { type Adviser, handleEvent, type HandlerDeps } from './processing/handle-event.ts';
-import { orderingKey } from './processing/events.ts';
+import { EventClaims } from './processing/claims.ts';
+import { chatOf, isEventLike, orderingKey } from './processing/events.ts';
+import { type Adviser, handleEvent, type HandleOptions, type HandlerDeps, type Outcome } from './processing/handle-event.ts';
 import { KeyedSerialQueue } from './processing/keyed-queue.ts';
+import { createQueueMetrics } from './processing/queue-metrics.ts';
+import { StreamProducer, StreamWorker } from './processing/stream-queue.ts';
+import { mountSimulator } from './simulator/routes.ts';
 import { MemoryStore } from './store/memory.ts';
 import { RedisStore } from './store/redis.ts';
+import { ResilientStore } from './store/resilient.ts';
 import type { StateStore } from './store/store.ts';
+
+export type QueueMode = 'inline' | 'stream';
 
 export type Runtime = {
   config: Config;
@@ -23,10 +32,16 @@ export type Runtime = {
   adviser: Adviser;
   log: Logger;
   metrics: Metrics;
+  /** Where accepted events go: handled in this process, or through the durable Redis stream. */
+  queue: QueueMode;
+  /** The stream consumer in this process, when it runs one. */
+  worker: StreamWorker | undefined;
   health(): Promise<Health>;
-  /** Handles accepted events; the one function a durable queue would call instead. */
-  handle(event: unknown): Promise<void>;
-  /** Finishes events in flight and closes connections. */
+  /** Handles one event right here (what the queue's consumers call). */
+  handle(event: unknown, options?: HandleOptions): Promise<Outcome>;
+  /** Emits 'turn' with each answered turn, for the simulator's developer panel. */
+  turns: EventEmitter;
+  /** Stops consuming, finishes events in flight and closes connections. */
   close(): Promise<void>;
 };
 
@@ -36,30 +51,48 @@ export type RuntimeOverrides = {
   store?: StateStore;
   now?: () => number;
   extraRoutes?: (app: Express, runtime: Runtime) => void;
+  /** Run the stream consumer here; defaults to WORKER (`npm run worker` forces it on). */
+  consume?: boolean;
 };
+
+/**
+ * The queue this configuration gets. The stream needs Redis; local mode stays in-process, because
+ * the simulator page shows what this very process sends.
+ */
+export function queueModeOf(config: Config): QueueMode {
+  if (!config.REDIS_URL || config.localMode) return 'inline';
+  return config.QUEUE === 'stream' ? 'stream' : 'inline';
+}
 
 /** Wires the adapters named by the configuration around the adviser; the imperative shell. */
 export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const log = overrides.log ?? createLogger(config.LOG_LEVEL);
   const metrics = createMetrics();
+  const queueMetrics = createQueueMetrics(metrics);
+  const queueMode = queueModeOf(config);
 
   let store: StateStore;
+  let redis: RedisStore | undefined;
   if (overrides.store) {
     store = overrides.store;
   } else if (config.REDIS_URL) {
-    const redis = new RedisStore(config.REDIS_URL, {
+    let lastStatus: 'ready' | 'down' | undefined;
+    redis = new RedisStore(config.REDIS_URL, {
       onStatus: (status, err) => {
-        if (status === 'down') log.warn({ err: err?.message }, 'Redis unreachable');
+        if (status === lastStatus) return; // one line per change, not one per reconnect attempt
+        lastStatus = status;
+        if (status === 'down') log.warn({ err: err?.message }, 'Redis unreachable: answering statelessly, reconnecting');
         else log.info('Redis connected');
       },
     });
     await redis.connected().catch((err: unknown) => log.warn({ err }, 'Redis not reachable at start-up; will keep trying'));
-    store = redis;
+    store = new ResilientStore(redis, log);
   } else {
     log.info('no REDIS_URL: using the in-process store (state is lost on restart)');
     store = new MemoryStore(overrides.now);
   }
 
+  const simulatorOn = config.localMode || config.SIMULATOR;
   let line: LineGateway;
   if (overrides.line) {
     line = overrides.line;
@@ -67,11 +100,15 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     log.info('no LINE credentials: local mode, replies are captured for the simulator page');
     line = new CapturingLineGateway();
   } else {
-    line = new SdkLineGateway(config.LINE_CHANNEL_ACCESS_TOKEN!, config.LINE_API_BASE_URL);
+    const real = new SdkLineGateway(config.LINE_CHANNEL_ACCESS_TOKEN!, config.LINE_API_BASE_URL);
+    // Simulated users ("Usim…") must never reach LINE: their calls stay here for the page.
+    line = config.SIMULATOR ? new RoutingLineGateway(real) : real;
   }
 
   let llm: LlmPort | undefined;
   if (config.OPENAI_API_KEY) {
+    // Loaded only when used: the SDK costs memory the offline composer does not need.
+    const { OpenAiLlm } = await import('./llm/openai.ts');
     llm = new OpenAiLlm({
       apiKey: config.OPENAI_API_KEY,
       baseURL: config.OPENAI_BASE_URL,
@@ -84,17 +121,66 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   }
 
   const adviser = await createAdviser({ store, llm, config, log, metrics, ...(overrides.now ? { now: overrides.now } : {}) });
+
+  const consume = queueMode === 'stream' && (overrides.consume ?? config.WORKER);
+  let worker: StreamWorker | undefined;
+  let handle: Runtime['handle'] = async () => 'ignored';
+  if (consume) {
+    worker = new StreamWorker({
+      redisUrl: config.REDIS_URL!,
+      log,
+      handle: (event, options) => handle(event, options),
+      onOutcome: (outcome) => queueMetrics.outcomes.inc({ outcome }),
+    });
+  }
+  const owner = worker?.consumer ?? `${hostname()}-${process.pid}`;
+
+  const turns = new EventEmitter();
+  turns.setMaxListeners(100);
   const deps: HandlerDeps = {
+    onTurn: (turn) => turns.emit('turn', turn),
     store,
     line,
     adviser,
     log,
     metrics,
     pushFallback: config.PUSH_FALLBACK,
+    claims: new EventClaims(store, owner),
     ...(overrides.now ? { now: overrides.now } : {}),
   };
-  const queue = new KeyedSerialQueue();
-  const handle = (event: unknown) => handleEvent(event, deps);
+  handle = (event, options = {}) => handleEvent(event, deps, options);
+
+  const inline = new KeyedSerialQueue();
+  const handleHere = (events: readonly unknown[]) => {
+    // Handled after the 200: concurrently across chats, in order within one chat.
+    for (const event of events) void inline.run(orderingKey(event), async () => void (await handle(event)));
+  };
+  const producer = queueMode === 'stream' && redis ? new StreamProducer(redis.client) : undefined;
+  let fallingBack = false;
+
+  const accept = async (events: unknown[]): Promise<void> => {
+    if (!producer) {
+      queueMetrics.handoffs.inc({ path: 'inline' }, events.length);
+      handleHere(events);
+      return;
+    }
+    // The simulator page watches this process, so its users' events are handled here.
+    const here = simulatorOn ? events.filter(isSimulatedEvent) : [];
+    const queued = here.length > 0 ? events.filter((e) => !here.includes(e)) : events;
+    handleHere(here);
+    const notQueued = await producer.enqueue(queued);
+    queueMetrics.handoffs.inc({ path: 'stream' }, queued.length - notQueued.length);
+    if (notQueued.length > 0) {
+      // Redis is away: answering now, statelessly, beats a 5xx that makes LINE redeliver later.
+      if (!fallingBack) log.warn({ events: notQueued.length }, 'queue unreachable: handling events in this process until it returns');
+      fallingBack = true;
+      queueMetrics.handoffs.inc({ path: 'inline-fallback' }, notQueued.length);
+      handleHere(notQueued);
+    } else if (fallingBack && queued.length > 0) {
+      fallingBack = false;
+      log.info('queue reachable again: events go to the stream');
+    }
+  };
 
   const health = async (): Promise<Health> => {
     const storeOk = await store.ping();
@@ -115,23 +201,34 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     adviser,
     log,
     metrics,
+    queue: queueMode,
+    worker,
     health,
-    handle,
+    handle: (event, options) => handle(event, options),
+    turns,
     async close() {
-      await queue.drain();
+      await worker?.stop();
+      await inline.drain();
       await store.close();
     },
   };
-  runtime.app = createApp({
-    config,
-    log,
-    metrics,
-    health,
-    accept: async (events) => {
-      // Handled after the 200: concurrently across chats, in order within one chat.
-      for (const event of events) void queue.run(orderingKey(event), () => handle(event));
-    },
-    ...(overrides.extraRoutes ? { extraRoutes: (app: Express) => overrides.extraRoutes!(app, runtime) } : {}),
-  });
+  const mountExtras = (app: Express) => {
+    if (simulatorOn) mountSimulator(app, runtime);
+    overrides.extraRoutes?.(app, runtime);
+  };
+  runtime.app = createApp({ config, log, metrics, health, accept, extraRoutes: mountExtras });
+
+  if (queueMode === 'stream') {
+    log.info({ consumer: worker?.consumer ?? 'none (WORKER=off)' }, 'events are queued in Redis Streams before the 200');
+  } else if (config.REDIS_URL && config.QUEUE === 'stream' && config.localMode) {
+    log.info('local mode: events are handled in this process (the simulator shows what it sends)');
+  }
+  worker?.start();
   return runtime;
+}
+
+function isSimulatedEvent(event: unknown): boolean {
+  if (!isEventLike(event)) return false;
+  const chat = chatOf(event);
+  return chat !== undefined && isSimulatedUser(chat.id);
 }

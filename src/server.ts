@@ -19,7 +19,7 @@ const { log } = runtime;
 
 const server: Server = runtime.app.listen(config.PORT, () => {
   log.info(
-    { port: config.PORT, mode: config.localMode ? 'local' : 'line', store: runtime.store.kind, llm: runtime.llm ? 'openai' : 'offline' },
+    { port: config.PORT, mode: config.localMode ? 'local' : 'line', store: runtime.store.kind, llm: runtime.llm ? 'openai' : 'offline', queue: runtime.queue },
     config.localMode ? `listening: open http://localhost:${config.PORT}/ for the simulator` : 'listening',
   );
 });
@@ -28,15 +28,24 @@ server.on('error', (err) => {
   process.exit(1);
 });
 
+const SHUTDOWN_LIMIT_MS = 30_000;
 let stopping = false;
+/**
+ * SIGTERM (a deploy, a scale-in): stop taking requests, finish the events in hand, acknowledge
+ * them and give the queue's shards back so another worker picks up at once.
+ */
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'shutting down: no new requests, finishing events in flight');
+  setTimeout(() => {
+    log.error('events still in flight after 30 s: exiting anyway');
+    process.exit(1);
+  }, SHUTDOWN_LIMIT_MS).unref();
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
-  await runtime.close();
   await closed;
+  await runtime.close();
   log.info('stopped');
   process.exit(0);
 }

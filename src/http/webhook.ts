@@ -14,6 +14,14 @@ const callbackBodySchema = z.object({
   events: z.array(z.unknown()),
 });
 
+const EMPTY_JSON = Buffer.from('{}');
+
+/** LINE reads only the status; a fixed reply skips Express's serialising and ETag hashing. */
+function acknowledge(res: Response): void {
+  res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': EMPTY_JSON.length });
+  res.end(EMPTY_JSON);
+}
+
 /** Where accepted events go; resolves once they are safely handed over (not handled). */
 export type EventSink = (events: unknown[], destination: string) => Promise<void>;
 
@@ -61,7 +69,7 @@ export function webhookRouter({ channelSecret, accept, log }: WebhookOptions): R
         res.status(503).json({ error: 'temporarily unable to accept events' });
         return;
       }
-      res.status(200).json({});
+      acknowledge(res);
     },
   );
   // Errors from the raw-body reader: oversize and broken streams get their own status, never a 500.

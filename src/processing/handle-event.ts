@@ -7,7 +7,10 @@ import { LineApiError, type LineGateway } from '../line/gateway.ts';
 import type { Logger } from '../observability/log.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { keys, type StateStore } from '../store/store.ts';
+import { type Claim, DEDUPE_TTL_SECONDS, EventClaims } from './claims.ts';
 import { type ChatRef, chatOf, isEventLike } from './events.ts';
+
+export { DEDUPE_TTL_SECONDS };
 
 /** What the event handler needs from the conversation layer. */
 export interface Adviser {
@@ -25,10 +28,12 @@ export type HandlerDeps = {
   /** Push when the reply token is rejected or too old (pushes count against the monthly quota). */
   pushFallback: boolean;
   now?: () => number;
+  /** Dedupe marks; by default owned by this process. */
+  claims?: EventClaims;
+  /** Observes each answered turn (the simulator's developer panel). */
+  onTurn?: (turn: { chatId: string; userId: string; input: { text?: string; postback?: string }; result: TurnResult }) => void;
 };
 
-/** Redeliveries arrive within hours; a day of memory covers them with room to spare. */
-export const DEDUPE_TTL_SECONDS = 86_400;
 /** Reply tokens live about a minute; past this age a push is the only way to answer. */
 export const REPLY_TOKEN_MAX_AGE_MS = 50_000;
 
@@ -36,38 +41,80 @@ export const REPLY_TOKEN_MAX_AGE_MS = 50_000;
 const GROUP_ADDRESS = /^\s*(?:@?(?:bot|ボット|せんぱい|先輩|センパイ)\s*(?:さん)?[\s、,:：!！]+|[!！]\s*)/iu;
 
 /**
+ * How handling ended, for the queue that called: `retry` means a passing failure (LINE 5xx or 429
+ * after the in-call retries, LINE out of reach) that a durable queue should try again later.
+ */
+export type Outcome = 'answered' | 'ignored' | 'duplicate' | 'failed' | 'retry';
+
+export type HandleOptions = {
+  /** The caller owns this event's queue entry (it took it over from a handler that died). */
+  takeover?: boolean;
+};
+
+/** One handling in progress: the claim it holds, and what it has sent. */
+type Attempt = { claim: Claim & { status: 'fresh' }; claims: EventClaims; sent: boolean };
+
+const defaultClaims = new WeakMap<StateStore, EventClaims>();
+function claimsFor(deps: HandlerDeps): EventClaims {
+  if (deps.claims) return deps.claims;
+  let claims = defaultClaims.get(deps.store);
+  if (!claims) {
+    claims = new EventClaims(deps.store, `pid${process.pid}`);
+    defaultClaims.set(deps.store, claims);
+  }
+  return claims;
+}
+
+/**
  * Handles one webhook event once: dedupe, route by type, answer. Never throws: a failure is logged
  * and counted, because the event was already acknowledged.
  */
-export async function handleEvent(raw: unknown, deps: HandlerDeps): Promise<void> {
+export async function handleEvent(raw: unknown, deps: HandlerDeps, options: HandleOptions = {}): Promise<Outcome> {
   if (!isEventLike(raw)) {
     deps.log.debug('ignored a value that is not a webhook event');
-    return;
+    return 'ignored';
   }
   const event = raw;
   const log = deps.log.child({ eventId: event.webhookEventId, type: event.type });
   deps.metrics.events.inc({ type: event.type });
   if (event.mode === 'standby') {
     log.debug('standby mode: another channel answers');
-    return;
+    return 'ignored';
   }
   const started = performance.now();
   try {
-    const fresh = await deps.store.setIfAbsent(keys.dedupe(event.webhookEventId), String(event.timestamp), DEDUPE_TTL_SECONDS);
-    if (!fresh) {
+    const claims = claimsFor(deps);
+    const claim = await claims.claim(event.webhookEventId, options);
+    if (claim.status !== 'fresh') {
       deps.metrics.dedupeHits.inc();
-      log.info({ redelivery: event.deliveryContext?.isRedelivery === true }, 'duplicate event skipped');
-      return;
+      log.info({ redelivery: event.deliveryContext?.isRedelivery === true, claim: claim.status }, 'duplicate event skipped');
+      return 'duplicate';
     }
-    await route(event, deps, log);
+    const attempt: Attempt = { claim, claims, sent: false };
+    await route(event, deps, log, attempt);
+    await claims.markDone(event.webhookEventId);
     deps.metrics.handlingSeconds.observe({ type: event.type }, (performance.now() - started) / 1000);
+    return attempt.sent ? 'answered' : 'ignored';
   } catch (err) {
     deps.metrics.errors.inc({ stage: 'handle' });
-    log.error({ err }, 'event handling failed');
+    const transient = isTransient(err);
+    log.error({ err, transient }, 'event handling failed');
+    return transient ? 'retry' : 'failed';
   }
 }
 
-async function route(event: webhook.Event, deps: HandlerDeps, log: Logger): Promise<void> {
+const TRANSIENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** LINE busy or out of reach: worth another try later. Anything else would fail the same way. */
+export function isTransient(err: unknown): boolean {
+  if (err instanceof LineApiError) return err.retryable;
+  if (typeof err !== 'object' || err === null) return false;
+  const cause = 'cause' in err && typeof err.cause === 'object' && err.cause !== null ? err.cause : err;
+  const code = 'code' in cause ? String(cause.code) : '';
+  return TRANSIENT_NETWORK_CODES.has(code) || (err instanceof TypeError && err.message === 'fetch failed');
+}
+
+async function route(event: webhook.Event, deps: HandlerDeps, log: Logger, attempt: Attempt): Promise<void> {
   const chat = chatOf(event);
   switch (event.type) {
     case 'message': {
@@ -75,17 +122,17 @@ async function route(event: webhook.Event, deps: HandlerDeps, log: Logger): Prom
       if (event.message.type === 'text') {
         const text = addressedText(chat, event.message);
         if (text === undefined) return; // group chatter not meant for the bot
-        await converse(event, chat, { text }, deps, log);
+        await converse(event, chat, { text }, deps, log, attempt);
       } else if (chat.type === 'user') {
-        await send(event, chat, nonTextMessages(event.message.type), deps, log);
+        await send(event, chat, nonTextMessages(event.message.type), deps, log, attempt);
       }
       return;
     }
     case 'postback':
-      if (chat) await converse(event, chat, { postback: event.postback.data }, deps, log);
+      if (chat) await converse(event, chat, { postback: event.postback.data }, deps, log, attempt);
       return;
     case 'follow':
-      if (chat) await send(event, chat, welcomeMessages(), deps, log);
+      if (chat) await send(event, chat, welcomeMessages(), deps, log, attempt);
       return;
     case 'unfollow':
       if (chat?.userId) {
@@ -94,7 +141,7 @@ async function route(event: webhook.Event, deps: HandlerDeps, log: Logger): Prom
       }
       return;
     case 'join':
-      if (chat) await send(event, chat, joinMessages(), deps, log);
+      if (chat) await send(event, chat, joinMessages(), deps, log, attempt);
       return;
     default:
       log.debug('event type not handled');
@@ -120,6 +167,7 @@ async function converse(
   said: { text: string } | { postback: string },
   deps: HandlerDeps,
   log: Logger,
+  attempt: Attempt,
 ): Promise<void> {
   // In groups, memory belongs to the group: advice there is shared by everyone in it.
   const userId = chat.type === 'user' ? chat.id : `${chat.type}-${chat.id}`;
@@ -133,37 +181,64 @@ async function converse(
     ...said,
   });
   log.info({ intent: result.intent, sources: result.sources.map((s) => s.id) }, 'turn answered');
-  await send(event, chat, result.messages, deps, log);
+  deps.onTurn?.({ chatId: chat.id, userId, input: said, result });
+  await send(event, chat, result.messages, deps, log, attempt);
 }
 
-/** Replies with the token; falls back to a push when the token is rejected or too old. */
+/**
+ * Replies with the token; falls back to a push when the token is rejected or too old. The push
+ * carries a retry key derived from the event, so LINE delivers it once however often it is sent.
+ */
 async function send(
   event: webhook.Event & { replyToken?: string },
   chat: ChatRef,
   messages: LineMessage[],
   deps: HandlerDeps,
   log: Logger,
+  attempt: Attempt,
 ): Promise<void> {
   if (messages.length === 0) return;
   const batch = messages.slice(0, 5); // the Messaging API takes at most five per call
   const now = deps.now?.() ?? Date.now();
   const tokenUsable = Boolean(event.replyToken) && now - event.timestamp < REPLY_TOKEN_MAX_AGE_MS;
-  if (tokenUsable) {
-    try {
-      await withRetries(() => deps.line.reply(event.replyToken!, batch));
-      deps.metrics.replies.inc({ method: 'reply' });
-      return;
-    } catch (err) {
-      if (!(err instanceof LineApiError && err.replyTokenRejected) || !deps.pushFallback) throw err;
-      log.warn('reply token rejected: falling back to push');
-    }
-  } else if (!deps.pushFallback) {
+  if (!tokenUsable && !deps.pushFallback) {
     log.warn('reply token expired and push fallback is off: answer dropped');
     return;
   }
+  await attempt.claims.markSending(event.webhookEventId);
+  if (tokenUsable) {
+    let calls = 0;
+    try {
+      await withRetries(() => {
+        calls++;
+        return deps.line.reply(event.replyToken!, batch);
+      });
+      deps.metrics.replies.inc({ method: 'reply' });
+      attempt.sent = true;
+      return;
+    } catch (err) {
+      if (!(err instanceof LineApiError && err.replyTokenRejected)) throw err;
+      if (attempt.claim.predecessorSending || calls > 1) {
+        // Only this bot ever held the token, and an earlier call with it (one that errored, or a
+        // handler that stopped while sending) reached LINE: the answer went out once already.
+        log.info('reply token already spent by an earlier call: the answer went out');
+        attempt.sent = true;
+        return;
+      }
+      if (!deps.pushFallback) throw err;
+      log.warn('reply token rejected: falling back to push');
+    }
+  }
   const retryKey = retryKeyFor(event.webhookEventId);
-  await withRetries(() => deps.line.push(chat.id, batch, retryKey));
-  deps.metrics.replies.inc({ method: 'push' });
+  try {
+    await withRetries(() => deps.line.push(chat.id, batch, retryKey));
+    deps.metrics.replies.inc({ method: 'push' });
+  } catch (err) {
+    // 409: a push with this retry key was accepted before (by an earlier attempt): delivered once.
+    if (!(err instanceof LineApiError && err.status === 409)) throw err;
+    log.info('push already accepted under this retry key');
+  }
+  attempt.sent = true;
 }
 
 /** A stable UUID per event, so a retried push is delivered once (X-Line-Retry-Key). */
