@@ -54,15 +54,16 @@ export const envSchema = z.object({
   LLM_TIMEOUT_MS: integer(15_000, 100, 120_000),
   /** Fall back to a push message when a reply token is rejected or too old. */
   PUSH_FALLBACK: onOff(true),
-  /** Where webhook events go: in-process by default, a Redis stream when `stream` and Redis are set. */
-  QUEUE: z.preprocess(emptyToUndefined, z.enum(['inline', 'stream'], { message: 'must be inline or stream' }).default('inline')),
+  /** Where webhook events go: a durable Redis stream by default when REDIS_URL is set, else in-process. */
+  QUEUE: z.preprocess(emptyToUndefined, z.enum(['inline', 'stream'], { message: 'must be inline or stream' }).optional()),
   /** Run the stream consumer inside the web process (set off for separate `npm run worker` processes). */
   WORKER: onOff(true),
 });
 
 export type Env = z.infer<typeof envSchema>;
 
-export type Config = Env & {
+export type Config = Omit<Env, 'QUEUE'> & {
+  QUEUE: 'inline' | 'stream';
   /** No LINE credentials: signatures are checked with a local secret and replies stay in-process. */
   localMode: boolean;
   channelSecret: string;
@@ -97,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const localMode = !e.LINE_CHANNEL_SECRET;
   return {
     ...e,
+    QUEUE: e.QUEUE ?? (e.REDIS_URL ? 'stream' : 'inline'),
     localMode,
     channelSecret: e.LINE_CHANNEL_SECRET ?? LOCAL_CHANNEL_SECRET,
     stateTtlSeconds: e.STATE_TTL_DAYS * 86_400,

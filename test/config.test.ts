@@ -33,6 +33,12 @@ describe('configuration', () => {
     expect(() => loadConfig({ LINE_CHANNEL_SECRET: 's' })).toThrow(/LINE_CHANNEL_ACCESS_TOKEN must be set too/);
   });
 
+  it('queues durably in a Redis stream by default once REDIS_URL is set, in-process otherwise', () => {
+    expect(loadConfig({}).QUEUE).toBe('inline');
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).QUEUE).toBe('stream');
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', QUEUE: 'inline' }).QUEUE).toBe('inline');
+  });
+
   it('treats empty values as unset', () => {
     expect(loadConfig({ PORT: '', REDIS_URL: '' }).PORT).toBe(3000);
   });
