@@ -26,4 +26,4 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 3000) + '/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # node itself is PID 1 (no npm wrapper), so SIGTERM reaches the server's graceful shutdown.
-CMD ["node", "src/server.ts"]
+CMD ["node", "--max-semi-space-size=4", "src/server.ts"]
