@@ -218,11 +218,11 @@ export async function createAdviser(deps: AdviserDeps): Promise<ConversationAdvi
       metrics.rateLimitHits.inc();
       return { intent: 'rate-limited', sources: [], messages: rateLimitedMessages() };
     }
-    let profile = await memory.loadProfile(userId);
     const said = input.text ?? '';
-    let contacts: Contact[] | undefined;
+    // Independent reads go out together: with Redis each is a round trip.
+    let [profile, contacts] = await Promise.all([memory.loadProfile(userId), said ? memory.loadContacts(userId) : undefined]);
     const loadContacts = async () => (contacts ??= await memory.loadContacts(userId));
-    const knownContacts = said ? await loadContacts() : [];
+    const knownContacts = contacts ?? [];
 
     const intent: Intent = input.postback
       ? intentFromPostback(parsePostback(input.postback), profile.session)
