@@ -7,7 +7,7 @@ import { KeepAlivePool, percentile } from './support/http-pool.ts';
 import { type BenchContext, botEnv, logFile, round, type Target } from './support/context.ts';
 import { LineStandIn } from './support/line-stand-in.ts';
 import { REPO_ROOT, startBotProcess, waitUntil } from './support/processes.ts';
-import { freePort, startRedis } from './support/redis-server.ts';
+import { freePort, startRedis } from '../test/support/throwaway-redis.ts';
 
 const CONNECTIONS = 32;
 const ROUND_MS = 3_000;

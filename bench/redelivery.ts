@@ -6,7 +6,7 @@ import { type BenchContext, botEnv, logFile, round, sleep, type Target } from '.
 import { BENCH_QUESTIONS, type BenchEvent, benchUserId, textEvent } from './support/events.ts';
 import { LineStandIn } from './support/line-stand-in.ts';
 import { startBotProcess, waitUntil } from './support/processes.ts';
-import { startRedis } from './support/redis-server.ts';
+import { startRedis } from '../test/support/throwaway-redis.ts';
 import { inParallel, resend, send, tally } from './support/traffic.ts';
 
 const USERS = 100;

@@ -5,7 +5,7 @@ import { BENCH_QUESTIONS, benchUserId, textEvent } from './support/events.ts';
 import { percentile } from './support/http-pool.ts';
 import { LineStandIn } from './support/line-stand-in.ts';
 import { startBotProcess, waitUntil } from './support/processes.ts';
-import { startRedis, type ThrowawayRedis } from './support/redis-server.ts';
+import { startRedis, type ThrowawayRedis } from '../test/support/throwaway-redis.ts';
 import { inParallel, post } from './support/traffic.ts';
 
 const USERS = 200;

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LlmStandIn, type LlmTrouble } from '../bench/support/llm-stand-in.ts';
-import { startRedis, type ThrowawayRedis } from '../bench/support/redis-server.ts';
+import { startRedis, type ThrowawayRedis } from './support/throwaway-redis.ts';
 import { LineApiRecorder } from './support/line-recorder.ts';
 import { type RunningBot, startBot, TEST_CHANNEL_SECRET } from './support/bot-server.ts';
 import { testRedisUrl } from './support/redis.ts';

@@ -10,7 +10,7 @@ import { botEnv } from '../bench/support/context.ts';
 import { type BenchEvent, benchUserId, textEvent } from '../bench/support/events.ts';
 import { LineStandIn } from '../bench/support/line-stand-in.ts';
 import { type BotProcess, REPO_ROOT, startBotProcess, waitUntil } from '../bench/support/processes.ts';
-import { startRedis, type ThrowawayRedis } from '../bench/support/redis-server.ts';
+import { startRedis, type ThrowawayRedis } from './support/throwaway-redis.ts';
 import { send, tally } from '../bench/support/traffic.ts';
 import { queueKeys, QUEUE_SHARDS } from '../src/processing/stream-queue.ts';
 

@@ -4,7 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { freePort } from './redis-server.ts';
+import { freePort } from '../../test/support/throwaway-redis.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

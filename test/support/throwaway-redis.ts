@@ -1,4 +1,4 @@
-// A throwaway redis-server on a free loopback port, for benches and tests that stop and restart it.
+// A throwaway redis-server on a free loopback port, for the test suite and the benches.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
