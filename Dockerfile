@@ -16,6 +16,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json ./
 COPY src ./src
 COPY knowledge ./knowledge
+COPY prompts ./prompts
 COPY assets ./assets
 # The CLI keeps its memory in .cache when no REDIS_URL is set; that one directory is writable.
 RUN mkdir -p /app/.cache && chown node:node /app/.cache
