@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { KnowledgeError, parseChunk } from '../src/knowledge/load.ts';
 
-const good = ['---', 'id: cafe-meetup', 'title: カフェ会とは', 'source: 記事', 'tags: [event-basics]', 'questions:', '  - カフェ会って何？', '  - カフェ会は安全？', '---'];
+const good = ['---', 'id: cafe-meetup', 'title: カフェ会とは', 'source: 記事「カフェ会の案内」', 'tags: [event-basics]', 'questions:', '  - カフェ会って何？', '  - カフェ会は安全？', '---'];
 const body = 'カフェ会は、カフェに数人から十数人が集まって気軽に話す会です。参加費は飲み物代程度のことが多いです。';
 
 describe('knowledge validation', () => {
