@@ -1,18 +1,9 @@
 // `npm run worker`: a queue worker without HTTP. Run any number of them next to web processes
 // started with WORKER=off; they share the Redis named by REDIS_URL and split the stream's shards.
-import { ConfigError, loadConfig } from './config.ts';
+import { loadConfigOrExit, stopGracefullyOnSignals } from './lifecycle.ts';
 import { createRuntime, queueModeOf } from './runtime.ts';
 
-let config;
-try {
-  config = loadConfig({ QUEUE: 'stream', ...process.env });
-} catch (err) {
-  if (err instanceof ConfigError) {
-    console.error(`configuration error: ${err.message}`);
-    process.exit(1);
-  }
-  throw err;
-}
+const config = loadConfigOrExit({ QUEUE: 'stream', ...process.env });
 if (!config.REDIS_URL || queueModeOf(config) !== 'stream') {
   console.error(
     config.REDIS_URL
@@ -26,19 +17,7 @@ const runtime = await createRuntime(config, { consume: true });
 const { log } = runtime;
 log.info({ consumer: runtime.worker?.consumer }, 'queue worker started');
 
-const SHUTDOWN_LIMIT_MS = 30_000;
-let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
-  stopping = true;
-  log.info({ signal }, 'stopping: finishing events in hand and giving the shards back');
-  setTimeout(() => {
-    log.error('events still in hand after 30 s: exiting; their entries stay pending for another worker');
-    process.exit(1);
-  }, SHUTDOWN_LIMIT_MS).unref();
-  await runtime.close();
-  log.info('stopped');
-  process.exit(0);
-}
-process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', () => void shutdown('SIGINT'));
+stopGracefullyOnSignals(log, () => runtime.close(), {
+  stopping: 'stopping: finishing events in hand and giving the shards back',
+  overdue: 'events still in hand after 30 s: exiting; their entries stay pending for another worker',
+});
