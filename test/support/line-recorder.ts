@@ -1,6 +1,6 @@
 // A loopback stand-in for the Messaging API: records what the bot sends, answers like LINE does.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackHttpServer } from './loopback-http.ts';
 
 export type RecordedRequest = {
   method: string;
@@ -11,48 +11,34 @@ export type RecordedRequest = {
 
 export type ScriptedAnswer = { status: number; body: unknown };
 
-export class LineApiRecorder {
+export class LineApiRecorder extends LoopbackHttpServer {
   readonly requests: RecordedRequest[] = [];
-  readonly #server: Server;
   readonly #waiters = new Set<() => void>();
   /** Answers to give before the normal 200, per path, e.g. a 500 then a 200. */
   readonly #script = new Map<string, ScriptedAnswer[]>();
   readonly #usedReplyTokens = new Set<string>();
-  url = '';
 
-  constructor() {
-    this.#server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        let body: unknown = text;
-        try {
-          body = text ? JSON.parse(text) : undefined;
-        } catch {
-          // keep the raw text
-        }
-        const path = req.url ?? '';
-        this.requests.push({ method: req.method ?? '', path, headers: req.headers, body });
-        for (const wake of this.#waiters) wake();
-        const scripted = this.#script.get(path)?.shift();
-        let answer: ScriptedAnswer = scripted ?? { status: 200, body: {} };
-        if (!scripted && path === '/v2/bot/message/reply') {
-          // LINE accepts each reply token once.
-          const token = (body as { replyToken?: string } | undefined)?.replyToken ?? '';
-          if (this.#usedReplyTokens.has(token)) answer = { status: 400, body: { message: 'Invalid reply token' } };
-          this.#usedReplyTokens.add(token);
-        }
-        res.writeHead(answer.status, { 'content-type': 'application/json', 'x-line-request-id': `req-${this.requests.length}` });
-        res.end(JSON.stringify(answer.body));
-      });
-    });
-  }
-
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
-    return this;
+  protected override handle(req: IncomingMessage, raw: Buffer, res: ServerResponse): void {
+    const text = raw.toString('utf8');
+    let body: unknown = text;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      // keep the raw text
+    }
+    const path = req.url ?? '';
+    this.requests.push({ method: req.method ?? '', path, headers: req.headers, body });
+    for (const wake of this.#waiters) wake();
+    const scripted = this.#script.get(path)?.shift();
+    let answer: ScriptedAnswer = scripted ?? { status: 200, body: {} };
+    if (!scripted && path === '/v2/bot/message/reply') {
+      // LINE accepts each reply token once.
+      const token = (body as { replyToken?: string } | undefined)?.replyToken ?? '';
+      if (this.#usedReplyTokens.has(token)) answer = { status: 400, body: { message: 'Invalid reply token' } };
+      this.#usedReplyTokens.add(token);
+    }
+    res.writeHead(answer.status, { 'content-type': 'application/json', 'x-line-request-id': `req-${this.requests.length}` });
+    res.end(JSON.stringify(answer.body));
   }
 
   script(path: string, ...answers: ScriptedAnswer[]): void {
@@ -92,10 +78,5 @@ export class LineApiRecorder {
 
   clear(): void {
     this.requests.length = 0;
-  }
-
-  async stop(): Promise<void> {
-    this.#server.closeAllConnections();
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 }
