@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Config } from './config.ts';
 import { webhookRouter, type EventSink } from './http/webhook.ts';
 import type { Logger } from './observability/log.ts';
@@ -37,6 +37,13 @@ export function createApp({ config, log, metrics, accept, health, extraRoutes }:
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
+  });
+  // The last word on anything that went wrong: a JSON error, never an HTML page with a stack trace.
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const status = typeof err === 'object' && err !== null && 'status' in err && Number(err.status) >= 400 && Number(err.status) < 600 ? Number(err.status) : 500;
+    if (status >= 500) log.error({ err }, 'request failed');
+    if (res.headersSent) return;
+    res.status(status).json({ error: status >= 500 ? 'internal error' : 'bad request' });
   });
   return app;
 }

@@ -9,6 +9,7 @@ import { EventClaims } from '../src/processing/claims.ts';
 import type { HandleOptions, Outcome } from '../src/processing/handle-event.ts';
 import { CONSUMER_GROUP, queueKeys, QUEUE_SHARDS, shardOf, StreamProducer, StreamWorker } from '../src/processing/stream-queue.ts';
 import { MemoryStore } from '../src/store/memory.ts';
+import { StoreUnavailableError } from '../src/store/store.ts';
 import { startBot, TEST_CHANNEL_SECRET } from './support/bot-server.ts';
 import { testRedisUrl } from './support/redis.ts';
 import { fixture, postWebhook, uniqueUserId } from './support/webhook.ts';
@@ -30,11 +31,14 @@ afterAll(async () => {
 
 const newPrefix = () => `kab:{queue-test-${randomUUID().slice(0, 8)}}`;
 
+/** A LINE-shaped user id ("U" + 32 hex digits) for a short test name. */
+const lineId = (name: string) => `U${Buffer.from(name).toString('hex').padEnd(32, '0').slice(0, 32)}`;
+
 const userEvent = (userId: string, n: number) => ({
   type: 'message',
   webhookEventId: `${userId}-${n}`,
   timestamp: Date.now(),
-  source: { type: 'user', userId },
+  source: { type: 'user', userId: lineId(userId) },
   message: { type: 'text', id: String(n), text: `message ${n}` },
 });
 
@@ -127,7 +131,7 @@ describe('the stream queue', () => {
     const keys = queueKeys(prefix);
     const producer = new StreamProducer(redis, { prefix });
     const events = Array.from({ length: 5 }, (_, n) => userEvent('Udead', n));
-    const shard = shardOf('user:Udead');
+    const shard = shardOf(`user:${lineId('Udead')}`);
     for (let s = 0; s < QUEUE_SHARDS; s++) await redis.xgroup('CREATE', keys.stream(s), CONSUMER_GROUP, '0', 'MKSTREAM');
     await producer.enqueue(events);
     // What a worker killed mid-work leaves behind: its lease, and the entries it had read.
@@ -182,27 +186,55 @@ describe('event claims (the dedupe mark)', () => {
     const store = new MemoryStore();
     const a = new EventClaims(store, 'a');
     const b = new EventClaims(store, 'b');
-    expect(await a.claim('E1')).toEqual({ status: 'fresh', predecessorSending: false });
+    expect(await a.claim('E1')).toEqual({ status: 'fresh', predecessorSending: undefined, local: false });
     expect(await b.claim('E1')).toEqual({ status: 'busy', owner: 'a' });
   });
 
   it('says done once the answer went out', async () => {
     const store = new MemoryStore();
     const a = new EventClaims(store, 'a');
-    await a.claim('E1');
-    await a.markDone('E1');
+    const claim = await a.claim('E1');
+    if (claim.status !== 'fresh') throw new Error('expected a fresh claim');
+    await a.markDone('E1', claim);
     expect(await new EventClaims(store, 'b').claim('E1', { takeover: true })).toEqual({ status: 'done' });
   });
 
-  it('lets the heir of a dead handler take the event, and says whether it died while sending', async () => {
+  it('lets the heir of a dead handler take the event, and says how it was sending when it died', async () => {
     const store = new MemoryStore();
     const dead = new EventClaims(store, 'dead');
     await dead.claim('E1');
-    await dead.claim('E2');
-    await dead.markSending('E2');
+    const e2 = await dead.claim('E2');
+    const e3 = await dead.claim('E3');
+    if (e2.status !== 'fresh' || e3.status !== 'fresh') throw new Error('expected fresh claims');
+    await dead.markSending('E2', e2, 'reply');
+    await dead.markSending('E3', e3, 'push');
     const heir = new EventClaims(store, 'heir');
-    expect(await heir.claim('E1', { takeover: true })).toEqual({ status: 'fresh', predecessorSending: false });
-    expect(await heir.claim('E2', { takeover: true })).toEqual({ status: 'fresh', predecessorSending: true });
+    expect(await heir.claim('E1', { takeover: true })).toEqual({ status: 'fresh', predecessorSending: undefined, local: false });
+    expect(await heir.claim('E2', { takeover: true })).toEqual({ status: 'fresh', predecessorSending: 'reply', local: false });
+    expect(await heir.claim('E3', { takeover: true })).toEqual({ status: 'fresh', predecessorSending: 'push', local: false });
+  });
+
+  it('fails loudly when a step of a claim taken in the store cannot be written, and keeps marks locally only for claims taken while it was away', async () => {
+    const store = new MemoryStore();
+    let away = false;
+    const flaky = new Proxy(store, {
+      get(target, key, receiver) {
+        const value = Reflect.get(target, key, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => (away ? Promise.reject(new StoreUnavailableError(new Error('paused'))) : (value as (...a: unknown[]) => unknown).apply(target, args));
+      },
+    });
+    const claims = new EventClaims(flaky, 'w');
+    const inStore = await claims.claim('E1');
+    if (inStore.status !== 'fresh') throw new Error('expected a fresh claim');
+    away = true;
+    await expect(claims.markSending('E1', inStore, 'reply')).rejects.toBeInstanceOf(StoreUnavailableError);
+    const local = await claims.claim('E2');
+    expect(local).toEqual({ status: 'fresh', predecessorSending: undefined, local: true });
+    if (local.status !== 'fresh') throw new Error('expected a fresh claim');
+    await claims.markSending('E2', local, 'reply');
+    await claims.markDone('E2', local);
+    expect(await claims.claim('E2')).toEqual({ status: 'done' });
   });
 });
 

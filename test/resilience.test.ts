@@ -73,6 +73,43 @@ describe.skipIf(!hasRedisServer)('while Redis is down', () => {
   });
 });
 
+describe.skipIf(!hasRedisServer)('while Redis stalls', () => {
+  let redis: ThrowawayRedis;
+  let bot: RunningBot;
+  beforeAll(async () => {
+    redis = await startRedis();
+    bot = await startBot({ LINE_API_BASE_URL: recorder.url, REDIS_URL: redis.url, QUEUE: 'inline' });
+  });
+  afterAll(async () => {
+    await bot.stop();
+    await redis.destroy();
+  });
+
+  async function say(userId: string, text: string): Promise<string> {
+    const before = recorder.replies.length;
+    await postWebhook(bot.url, fixture('text', { userId, text }), TEST_CHANNEL_SECRET);
+    await recorder.waitFor((r) => r.filter((x) => x.path === REPLY).length > before, 10_000);
+    return recorder.replies[before]!.messages.map((m) => m.text ?? m.altText ?? '').join('\n');
+  }
+
+  it('never saves over contacts it could not read, and tells the user it could not save this time', async () => {
+    const user = uniqueUserId();
+    await say(user, 'IT交流会で田中さんと名刺交換した');
+    await say(user, 'カフェ会で佐藤さんと会った');
+    await say(user, '朝活で鈴木さんと名刺交換した');
+    const { Redis } = await import('ioredis');
+    const admin = new Redis(redis.url);
+    await admin.call('CLIENT', 'PAUSE', '6000', 'ALL');
+    const during = await say(user, '交流会で高橋さんと名刺交換した');
+    expect(during).toContain('覚えておけませんでした');
+    await settle(6_100);
+    const list = await say(user, '連絡先一覧');
+    for (const name of ['田中さん', '佐藤さん', '鈴木さん']) expect(list).toContain(name);
+    expect(list).not.toContain('高橋さん');
+    admin.disconnect();
+  });
+});
+
 describe('when LINE is busy or refuses', () => {
   let bot: RunningBot;
   beforeAll(async () => {

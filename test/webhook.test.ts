@@ -156,6 +156,26 @@ describe('other events', () => {
     await settle(300);
     const after: string[] = [];
     for await (const b of redis.client.scanStream({ match: `*${userId}*` })) after.push(...(b as string[]));
+    // Only the abuse counters stay (no personal data; they expire on their own).
+    expect(after.filter((key) => !key.startsWith('kab:limit:'))).toEqual([]);
+  });
+
+  it('deletes what it kept for a group when it leaves the group', async () => {
+    const mention = fixture('group-mention');
+    const groupId = (mention.events[0]!.source as { groupId: string }).groupId;
+    await postWebhook(bot.url, mention, TEST_CHANNEL_SECRET);
+    await recorder.waitFor((r) => r.some((x) => x.path === '/v2/bot/message/reply'));
+    const prefix = keys.userPrefix(`group-${groupId}`);
+    const before: string[] = [];
+    for await (const b of redis.client.scanStream({ match: `${prefix}*` })) before.push(...(b as string[]));
+    expect(before.length).toBeGreaterThan(0);
+    const leave = fixture('join');
+    leave.events[0]!.type = 'leave';
+    delete leave.events[0]!.replyToken;
+    await postWebhook(bot.url, leave, TEST_CHANNEL_SECRET);
+    await settle(300);
+    const after: string[] = [];
+    for await (const b of redis.client.scanStream({ match: `${prefix}*` })) after.push(...(b as string[]));
     expect(after).toEqual([]);
   });
 

@@ -15,7 +15,7 @@ export type BenchEvent = {
   event: Record<string, unknown>;
 };
 
-export const benchUserId = (n: number) => `Ubench${String(n).padStart(27, '0')}`;
+export const benchUserId = (n: number) => `Ube0c${String(n).padStart(28, '0')}`;
 
 /** A text message from `userId`, sent now, with a fresh event id and reply token. */
 export function textEvent(userId: string, text: string): BenchEvent {

@@ -11,6 +11,11 @@ export type OpenAiOptions = {
   metrics?: Metrics;
 };
 
+/** The model answered, but not in the shape asked for. Its message never carries the model's text. */
+export class LlmOutputError extends Error {
+  override name = 'LlmOutputError';
+}
+
 /** Any OpenAI-compatible endpoint (OpenAI, Azure, Ollama, vLLM, …) through the official SDK. */
 export class OpenAiLlm implements LlmPort {
   readonly model: string;
@@ -77,8 +82,16 @@ export class OpenAiLlm implements LlmPort {
       this.#count(response.usage);
       const text = response.choices[0]?.message.content ?? '';
       // Some endpoints wrap JSON in a code fence even in JSON mode.
-      const json: unknown = JSON.parse(text.replace(/^\s*```(?:json)?\s*|\s*```\s*$/g, ''));
-      return schema.parse(json);
+      let json: unknown;
+      try {
+        json = JSON.parse(text.replace(/^\s*```(?:json)?\s*|\s*```\s*$/g, ''));
+      } catch {
+        // JSON.parse's own message quotes the text; what the model wrote must not reach the logs.
+        throw new LlmOutputError('the model did not answer with JSON');
+      }
+      const parsed = schema.safeParse(json);
+      if (!parsed.success) throw new LlmOutputError(`the model's JSON does not fit the schema (${parsed.error.issues.length} issues)`);
+      return parsed.data;
     });
   }
 

@@ -1,63 +1,127 @@
-import { keys, type StateStore } from '../store/store.ts';
+import { keys, type StateStore, StoreUnavailableError } from '../store/store.ts';
 
 /** Redeliveries arrive within hours; a day of memory covers them with room to spare. */
 export const DEDUPE_TTL_SECONDS = 86_400;
+
+/** How many dedupe marks a process keeps by itself while the shared store is away. */
+const LOCAL_MARKS_MAX = 10_000;
 
 const HANDLING = 'h:';
 const SENDING = 's:';
 const DONE = 'done';
 
+/** How the answer was going out when a handler marked the event `sending`. */
+export type SendVia = 'reply' | 'push';
+
 /**
  * What a handler learns when it claims an event.
- * - `fresh`: handle it. `predecessorSending` means an earlier handler (one that died, or this one
- *   on an earlier attempt) got as far as calling LINE, so a reply token LINE now rejects was
- *   probably used by it: the answer went out, and pushing it again would say it twice.
+ * - `fresh`: handle it. `predecessorSending` says an earlier handler (one that died, or this one on
+ *   an earlier attempt) got as far as calling LINE, and how it was sending: with the reply token (so
+ *   a token LINE now rejects, or one too old to use, was probably spent on the answer) or by push
+ *   (which carries a retry key, so pushing again is delivered once). `local`: the shared store was
+ *   away, so the mark lives in this process only.
  * - `done`: already answered.
  * - `busy`: another handler holds it right now (a redelivery that raced the original).
  */
-export type Claim = { status: 'fresh'; predecessorSending: boolean } | { status: 'done' } | { status: 'busy'; owner: string };
+export type Claim =
+  | { status: 'fresh'; predecessorSending: SendVia | undefined; local: boolean }
+  | { status: 'done' }
+  | { status: 'busy'; owner: string };
+
+export type FreshClaim = Claim & { status: 'fresh' };
 
 /**
  * The dedupe mark of one webhook event, in three steps: `h:<owner>` when a handler takes it,
- * `s:<owner>` just before the answer goes to LINE, `done` once LINE took it. A plain set-if-absent
- * mark would lose an event whose handler died after marking it; with the steps, a successor that
- * is entitled to the event (it took over the dead handler's queue entry) can tell "never answered"
- * from "answered but not yet marked".
+ * `s:r:<owner>` or `s:p:<owner>` just before the answer goes to LINE by reply or push, `done` once
+ * LINE took it. A plain set-if-absent mark would lose an event whose handler died after marking it;
+ * with the steps, a successor entitled to the event (it took over the dead handler's queue entry)
+ * can tell "never answered" from "answered but not yet marked".
+ *
+ * A claim taken in the shared store is advanced there or not at all: if a step cannot be written the
+ * call fails (the event stays pending on its queue and is tried again), because a handler that
+ * answered without its `sending` mark would look to its successor as if it never had. Only a claim
+ * that was itself taken while the store was away (the event then came straight to this process) is
+ * kept in a bounded local map, so a redelivery to the same process stays single.
  */
 export class EventClaims {
   readonly #store: StateStore;
   readonly #owner: string;
+  readonly #now: () => number;
+  readonly #localMarks = new Map<string, { mark: string; expiresAt: number }>();
 
-  constructor(store: StateStore, owner: string) {
+  constructor(store: StateStore, owner: string, now: () => number = Date.now) {
     this.#store = store;
     this.#owner = owner;
+    this.#now = now;
   }
 
   /** `takeover`: the caller owns the event's queue entry, so another handler's mark is stale. */
   async claim(eventId: string, options: { takeover?: boolean } = {}): Promise<Claim> {
     const key = keys.dedupe(eventId);
-    if (await this.#store.setIfAbsent(key, HANDLING + this.#owner, DEDUPE_TTL_SECONDS)) {
-      return { status: 'fresh', predecessorSending: false };
+    let created: boolean;
+    try {
+      created = await this.#store.setIfAbsent(key, HANDLING + this.#owner, DEDUPE_TTL_SECONDS);
+    } catch (err) {
+      if (!(err instanceof StoreUnavailableError)) throw err;
+      return this.#claimLocally(key, options.takeover ?? false);
     }
-    // Null here: the store went away between the two calls and this process marked the event
-    // itself a moment ago (the resilient store's local marks), so another copy is in hand.
+    if (created) return { status: 'fresh', predecessorSending: undefined, local: false };
     const mark = await this.#store.get(key);
     if (mark === null) {
-      if (!options.takeover) return { status: 'busy', owner: 'unknown' };
-    } else {
-      const inProgress = mark.startsWith(HANDLING) || mark.startsWith(SENDING);
-      if (!inProgress) return { status: 'done' }; // `done`, or an older plain timestamp mark
-      if (!options.takeover) return { status: 'busy', owner: mark.slice(2) };
+      // Expired between the two calls: take it again, as if new.
+      if (await this.#store.setIfAbsent(key, HANDLING + this.#owner, DEDUPE_TTL_SECONDS)) {
+        return { status: 'fresh', predecessorSending: undefined, local: false };
+      }
+      return { status: 'busy', owner: 'unknown' };
     }
+    const inProgress = mark.startsWith(HANDLING) || mark.startsWith(SENDING);
+    if (!inProgress) return { status: 'done' }; // `done`, or an older plain timestamp mark
+    if (!options.takeover) return { status: 'busy', owner: ownerOf(mark) };
     await this.#store.set(key, HANDLING + this.#owner, DEDUPE_TTL_SECONDS);
-    return { status: 'fresh', predecessorSending: mark?.startsWith(SENDING) ?? false };
+    return { status: 'fresh', predecessorSending: sendingVia(mark), local: false };
   }
 
-  markSending(eventId: string): Promise<void> {
-    return this.#store.set(keys.dedupe(eventId), SENDING + this.#owner, DEDUPE_TTL_SECONDS);
+  markSending(eventId: string, claim: FreshClaim, via: SendVia): Promise<void> {
+    return this.#advance(eventId, claim, `${SENDING}${via === 'reply' ? 'r' : 'p'}:${this.#owner}`);
   }
 
-  markDone(eventId: string): Promise<void> {
-    return this.#store.set(keys.dedupe(eventId), DONE, DEDUPE_TTL_SECONDS);
+  markDone(eventId: string, claim: FreshClaim): Promise<void> {
+    return this.#advance(eventId, claim, DONE);
   }
+
+  async #advance(eventId: string, claim: FreshClaim, mark: string): Promise<void> {
+    const key = keys.dedupe(eventId);
+    if (claim.local) {
+      this.#localMarks.set(key, { mark, expiresAt: this.#now() + DEDUPE_TTL_SECONDS * 1000 });
+      return;
+    }
+    await this.#store.set(key, mark, DEDUPE_TTL_SECONDS);
+  }
+
+  #claimLocally(key: string, takeover: boolean): Claim {
+    const now = this.#now();
+    const existing = this.#localMarks.get(key);
+    if (existing !== undefined && existing.expiresAt > now) {
+      if (existing.mark === DONE) return { status: 'done' };
+      if (!takeover) return { status: 'busy', owner: ownerOf(existing.mark) };
+      this.#localMarks.set(key, { mark: HANDLING + this.#owner, expiresAt: now + DEDUPE_TTL_SECONDS * 1000 });
+      return { status: 'fresh', predecessorSending: sendingVia(existing.mark), local: true };
+    }
+    this.#localMarks.set(key, { mark: HANDLING + this.#owner, expiresAt: now + DEDUPE_TTL_SECONDS * 1000 });
+    if (this.#localMarks.size > LOCAL_MARKS_MAX) {
+      const oldest = this.#localMarks.keys().next().value;
+      if (oldest !== undefined) this.#localMarks.delete(oldest);
+    }
+    return { status: 'fresh', predecessorSending: undefined, local: true };
+  }
+}
+
+/** `s:r:` reply, `s:p:` push; the older `s:<owner>` form was written only when replying. */
+function sendingVia(mark: string): SendVia | undefined {
+  if (!mark.startsWith(SENDING)) return undefined;
+  return mark.startsWith(`${SENDING}p:`) ? 'push' : 'reply';
+}
+
+function ownerOf(mark: string): string {
+  return mark.replace(/^(?:s:[rp]:|[hs]:)/, '');
 }

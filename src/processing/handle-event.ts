@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { webhook } from '@line/bot-sdk';
-import type { LineMessage } from '../adviser/types.ts';
+import type { LineMessage } from '../types.ts';
 import { joinMessages, nonTextMessages, welcomeMessages } from '../conversation/canned.ts';
 import type { TurnInput, TurnResult } from '../conversation/turn.ts';
 import { LineApiError, type LineGateway } from '../line/gateway.ts';
 import type { Logger } from '../observability/log.ts';
 import type { Metrics } from '../observability/metrics.ts';
-import { keys, type StateStore } from '../store/store.ts';
-import { type Claim, DEDUPE_TTL_SECONDS, EventClaims } from './claims.ts';
-import { type ChatRef, chatOf, isEventLike } from './events.ts';
+import { keys, type StateStore, StoreUnavailableError } from '../store/store.ts';
+import { DEDUPE_TTL_SECONDS, EventClaims, type FreshClaim } from './claims.ts';
+import { type ChatRef, chatOf, eventTypeLabel, isEventLike } from './events.ts';
 
 export { DEDUPE_TTL_SECONDS };
 
@@ -37,6 +37,12 @@ export type HandlerDeps = {
 /** Reply tokens live about a minute; past this age a push is the only way to answer. */
 export const REPLY_TOKEN_MAX_AGE_MS = 50_000;
 
+/**
+ * Events older than this are not handled: LINE redelivers within hours, and the dedupe marks last a
+ * day, so an older signed body can only be a replay that the marks no longer remember.
+ */
+export const EVENT_MAX_AGE_MS = (DEDUPE_TTL_SECONDS - 3_600) * 1000;
+
 // Matches "先輩、…", "@bot …", "ボット …" at the start of a group message.
 const GROUP_ADDRESS = /^\s*(?:@?(?:bot|ボット|せんぱい|先輩|センパイ)\s*(?:さん)?[\s、,:：!！]+|[!！]\s*)/iu;
 
@@ -52,7 +58,7 @@ export type HandleOptions = {
 };
 
 /** One handling in progress: the claim it holds, and what it has sent. */
-type Attempt = { claim: Claim & { status: 'fresh' }; claims: EventClaims; sent: boolean };
+type Attempt = { claim: FreshClaim; claims: EventClaims; sent: boolean };
 
 const defaultClaims = new WeakMap<StateStore, EventClaims>();
 function claimsFor(deps: HandlerDeps): EventClaims {
@@ -75,10 +81,15 @@ export async function handleEvent(raw: unknown, deps: HandlerDeps, options: Hand
     return 'ignored';
   }
   const event = raw;
-  const log = deps.log.child({ eventId: event.webhookEventId, type: event.type });
-  deps.metrics.events.inc({ type: event.type });
+  const log = deps.log.child({ eventId: event.webhookEventId, type: eventTypeLabel(event.type) });
+  deps.metrics.events.inc({ type: eventTypeLabel(event.type) });
   if (event.mode === 'standby') {
     log.debug('standby mode: another channel answers');
+    return 'ignored';
+  }
+  const age = (deps.now?.() ?? Date.now()) - event.timestamp;
+  if (!(age < EVENT_MAX_AGE_MS)) {
+    log.warn({ ageSeconds: Number.isFinite(age) ? Math.round(age / 1000) : null }, 'event too old to be a delivery: ignored as a replay');
     return 'ignored';
   }
   const started = performance.now();
@@ -92,8 +103,8 @@ export async function handleEvent(raw: unknown, deps: HandlerDeps, options: Hand
     }
     const attempt: Attempt = { claim, claims, sent: false };
     await route(event, deps, log, attempt);
-    await claims.markDone(event.webhookEventId);
-    deps.metrics.handlingSeconds.observe({ type: event.type }, (performance.now() - started) / 1000);
+    await claims.markDone(event.webhookEventId, claim);
+    deps.metrics.handlingSeconds.observe({ type: eventTypeLabel(event.type) }, (performance.now() - started) / 1000);
     return attempt.sent ? 'answered' : 'ignored';
   } catch (err) {
     deps.metrics.errors.inc({ stage: 'handle' });
@@ -105,9 +116,10 @@ export async function handleEvent(raw: unknown, deps: HandlerDeps, options: Hand
 
 const TRANSIENT_NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
 
-/** LINE busy or out of reach: worth another try later. Anything else would fail the same way. */
+/** LINE busy or out of reach, or the state store away: worth another try later. Anything else would fail the same way. */
 export function isTransient(err: unknown): boolean {
   if (err instanceof LineApiError) return err.retryable;
+  if (err instanceof StoreUnavailableError) return true;
   if (typeof err !== 'object' || err === null) return false;
   const cause = 'cause' in err && typeof err.cause === 'object' && err.cause !== null ? err.cause : err;
   const code = 'code' in cause ? String(cause.code) : '';
@@ -140,12 +152,28 @@ async function route(event: webhook.Event, deps: HandlerDeps, log: Logger, attem
         log.info({ deleted }, 'user unfollowed: state deleted');
       }
       return;
+    case 'leave':
+      // The bot was removed from a group or room: what it kept for the group goes too.
+      if (chat && chat.type !== 'user') {
+        const deleted = await deps.store.deleteByPrefix(keys.userPrefix(memoryIdOf(chat)));
+        log.info({ deleted }, 'bot left the chat: its state deleted');
+      }
+      return;
     case 'join':
       if (chat) await send(event, chat, joinMessages(), deps, log, attempt);
       return;
     default:
       log.debug('event type not handled');
   }
+}
+
+/** In groups, memory belongs to the group: advice there is shared by everyone in it. */
+export function memoryIdOf(chat: ChatRef): string {
+  return chat.type === 'user' ? chat.id : `${chat.type}-${chat.id}`;
+}
+
+function errorSummary(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 /** In groups and rooms the bot speaks only when spoken to; returns the text meant for it. */
@@ -169,10 +197,10 @@ async function converse(
   log: Logger,
   attempt: Attempt,
 ): Promise<void> {
-  // In groups, memory belongs to the group: advice there is shared by everyone in it.
-  const userId = chat.type === 'user' ? chat.id : `${chat.type}-${chat.id}`;
+  const userId = memoryIdOf(chat);
   if (deps.adviser.slow && chat.type === 'user') {
-    await deps.line.showLoading(chat.id, 20).catch((err: unknown) => log.warn({ err }, 'loading animation failed'));
+    // Shown while the answer is worked out, never waited for: a slow LINE must not delay the answer.
+    void deps.line.showLoading(chat.id, 20).catch((err: unknown) => log.warn({ err: errorSummary(err) }, 'loading animation failed'));
   }
   const result = await deps.adviser.turn({
     userId,
@@ -200,35 +228,52 @@ async function send(
   if (messages.length === 0) return;
   const batch = messages.slice(0, 5); // the Messaging API takes at most five per call
   const now = deps.now?.() ?? Date.now();
-  const tokenUsable = Boolean(event.replyToken) && now - event.timestamp < REPLY_TOKEN_MAX_AGE_MS;
+  const tokenDeadline = event.timestamp + REPLY_TOKEN_MAX_AGE_MS;
+  const tokenUsable = Boolean(event.replyToken) && now < tokenDeadline;
+  const predecessor = attempt.claim.predecessorSending;
+  if (!tokenUsable && predecessor === 'reply') {
+    // An earlier handler was replying with this token when it stopped; the token is gone now, so
+    // whether LINE took that reply cannot be asked. Pushing could say it twice: leave it.
+    log.info('an earlier handler was replying when it stopped and the token is too old to ask: not pushing');
+    attempt.sent = true;
+    return;
+  }
   if (!tokenUsable && !deps.pushFallback) {
     log.warn('reply token expired and push fallback is off: answer dropped');
     return;
   }
-  await attempt.claims.markSending(event.webhookEventId);
   if (tokenUsable) {
+    await attempt.claims.markSending(event.webhookEventId, attempt.claim, 'reply');
     let calls = 0;
     try {
-      await withRetries(() => {
-        calls++;
-        return deps.line.reply(event.replyToken!, batch);
-      });
+      // Passing failures are tried again for as long as the token lives (a little less, so a push
+      // can still follow in time).
+      await withRetries(
+        () => {
+          calls++;
+          return deps.line.reply(event.replyToken!, batch);
+        },
+        { attempts: 12, maxDelayMs: 5_000, deadline: tokenDeadline - 1_000, now: () => deps.now?.() ?? Date.now() },
+      );
       deps.metrics.replies.inc({ method: 'reply' });
       attempt.sent = true;
       return;
     } catch (err) {
-      if (!(err instanceof LineApiError && err.replyTokenRejected)) throw err;
-      if (attempt.claim.predecessorSending || calls > 1) {
+      const rejected = err instanceof LineApiError && err.replyTokenRejected;
+      if (rejected && (predecessor === 'reply' || calls > 1)) {
         // Only this bot ever held the token, and an earlier call with it (one that errored, or a
         // handler that stopped while sending) reached LINE: the answer went out once already.
         log.info('reply token already spent by an earlier call: the answer went out');
         attempt.sent = true;
         return;
       }
-      if (!deps.pushFallback) throw err;
-      log.warn('reply token rejected: falling back to push');
+      const tokenSpent = (deps.now?.() ?? Date.now()) >= tokenDeadline - 1_000;
+      // Rejected, or LINE out of reach for the token's whole life: a push is the way left.
+      if (!deps.pushFallback || !(rejected || (isTransient(err) && tokenSpent))) throw err;
+      log.warn({ err: errorSummary(err) }, rejected ? 'reply token rejected: falling back to push' : 'reply failed for the token\'s life: falling back to push');
     }
   }
+  await attempt.claims.markSending(event.webhookEventId, attempt.claim, 'push');
   const retryKey = retryKeyFor(event.webhookEventId);
   try {
     await withRetries(() => deps.line.push(chat.id, batch, retryKey));
@@ -247,14 +292,30 @@ export function retryKeyFor(webhookEventId: string): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** Retries LINE's 5xx and 429 with exponential backoff; other errors go straight up. */
-export async function withRetries<T>(call: () => Promise<T>, attempts = 4, baseDelayMs = 200): Promise<T> {
+export type RetryOptions = {
+  attempts?: number;
+  baseDelayMs?: number;
+  /** The longest wait between two attempts. */
+  maxDelayMs?: number;
+  /** No new attempt starts after this moment (epoch ms): a reply token's life, for replies. */
+  deadline?: number;
+  now?: () => number;
+};
+
+/**
+ * Retries what may pass — LINE's 5xx and 429, and network failures (LINE out of reach, a timed-out
+ * call) — with exponential backoff; other errors go straight up.
+ */
+export async function withRetries<T>(call: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
+  const { attempts = 4, baseDelayMs = 200, maxDelayMs = 10_000, deadline, now = Date.now } = options;
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();
     } catch (err) {
-      if (!(err instanceof LineApiError && err.retryable) || attempt >= attempts) throw err;
-      await new Promise((resolve) => setTimeout(resolve, baseDelayMs * 2 ** (attempt - 1)));
+      const delay = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
+      const pastDeadline = deadline !== undefined && now() + delay >= deadline;
+      if (!isTransient(err) || err instanceof StoreUnavailableError || attempt >= attempts || pastDeadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }
 }

@@ -5,7 +5,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import express, { type Express, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { LineMessage, SourceRef, Verdict } from '../adviser/types.ts';
+import type { LineMessage, SourceRef, Verdict } from '../types.ts';
 import type { TurnDebug, TurnResult } from '../conversation/turn.ts';
 import type { CapturedCall } from '../line/gateway.ts';
 import { RICH_MENU_IMAGE_PATH, richMenuDefinition } from '../line/richmenu.ts';
@@ -16,8 +16,12 @@ const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 
 /** The bot's own user id in the simulated events' `destination`. */
 const SIMULATOR_DESTINATION = 'Usimulator-bot';
-const MAX_ENTRIES_PER_USER = 300;
-const MAX_USERS = 200;
+/**
+ * What the timelines may hold, in bytes of JSON (a flex card is several kilobytes, a text a few
+ * hundred): counted, not estimated by entries, so 200 busy users cannot pin hundreds of megabytes.
+ */
+export const TIMELINE_BUDGET_BYTES = 16 * 1024 * 1024;
+const MAX_BYTES_PER_USER = 512 * 1024;
 const HEARTBEAT_MS = 15_000;
 
 /** One thing that happened in a simulated chat, in the order it happened. */
@@ -52,11 +56,27 @@ const sendSchema = z
   })
   .refine((b) => !(b.text !== undefined && b.postback !== undefined), { message: 'send text or postback, not both' });
 
-/** Per simulated user, what happened so far and who is watching; bounded so it cannot grow forever. */
-class Timelines {
+/**
+ * Per simulated user, what happened so far and who is watching. Bounded in bytes, per user and in
+ * all: past the budget the oldest entries of the least recently active users go first.
+ */
+export class Timelines {
   #seq = 0;
-  readonly #entries = new Map<string, SimulatorEntry[]>();
+  #bytes = 0;
+  readonly #budget: number;
+  readonly #perUser: number;
+  readonly #entries = new Map<string, { list: { entry: SimulatorEntry; bytes: number }[]; bytes: number }>();
   readonly #watchers = new Map<string, Set<(entry: SimulatorEntry) => void>>();
+
+  constructor(budgetBytes = TIMELINE_BUDGET_BYTES, perUserBytes = MAX_BYTES_PER_USER) {
+    this.#budget = budgetBytes;
+    this.#perUser = perUserBytes;
+  }
+
+  /** Bytes held now (JSON length of the entries). */
+  get bytes(): number {
+    return this.#bytes;
+  }
 
   has(userId: string): boolean {
     return this.#entries.has(userId);
@@ -64,21 +84,32 @@ class Timelines {
 
   add(userId: string, body: EntryBody): void {
     const entry = { ...body, seq: ++this.#seq, at: Date.now() } as SimulatorEntry;
-    const list = this.#entries.get(userId) ?? [];
-    // Re-inserting keeps the Map in least-recently-active order, so eviction drops idle users.
+    const bytes = JSON.stringify(entry).length;
+    const timeline = this.#entries.get(userId) ?? { list: [], bytes: 0 };
+    // Re-inserting keeps the Map in least-recently-active order, so eviction drops idle users first.
     this.#entries.delete(userId);
-    this.#entries.set(userId, list);
-    list.push(entry);
-    if (list.length > MAX_ENTRIES_PER_USER) list.splice(0, list.length - MAX_ENTRIES_PER_USER);
-    if (this.#entries.size > MAX_USERS) {
-      const idlest = this.#entries.keys().next().value;
-      if (idlest !== undefined) this.#entries.delete(idlest);
+    this.#entries.set(userId, timeline);
+    timeline.list.push({ entry, bytes });
+    timeline.bytes += bytes;
+    this.#bytes += bytes;
+    while (timeline.bytes > this.#perUser && timeline.list.length > 1) this.#dropOldest(userId, timeline);
+    for (const [idleUser, idle] of this.#entries) {
+      if (this.#bytes <= this.#budget) break;
+      while (idle.list.length > 0 && this.#bytes > this.#budget && (idleUser !== userId || idle.list.length > 1)) this.#dropOldest(idleUser, idle);
     }
     for (const watcher of this.#watchers.get(userId) ?? []) watcher(entry);
   }
 
+  #dropOldest(userId: string, timeline: { list: { entry: SimulatorEntry; bytes: number }[]; bytes: number }): void {
+    const dropped = timeline.list.shift();
+    if (!dropped) return;
+    timeline.bytes -= dropped.bytes;
+    this.#bytes -= dropped.bytes;
+    if (timeline.list.length === 0) this.#entries.delete(userId);
+  }
+
   since(userId: string, seq: number): SimulatorEntry[] {
-    return (this.#entries.get(userId) ?? []).filter((e) => e.seq > seq);
+    return (this.#entries.get(userId)?.list ?? []).map((x) => x.entry).filter((e) => e.seq > seq);
   }
 
   watch(userId: string, watcher: (entry: SimulatorEntry) => void): () => void {

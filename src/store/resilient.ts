@@ -1,32 +1,25 @@
 import type { Logger } from '../observability/log.ts';
-import type { StateStore } from './store.ts';
-
-/** How many dedupe marks a process keeps by itself while the shared store is away. */
-const LOCAL_MARKS_MAX = 10_000;
+import { StoreUnavailableError, type StateStore } from './store.ts';
 
 export type StoreStatus = 'ok' | 'degraded';
 
 /**
- * Keeps the bot answering while its store (Redis) is unreachable: reads come back empty, writes
- * are dropped, counters start from 1 (rate limits fail open), deletions fail loudly (nobody is told
- * their data is gone when it is not), and set-if-absent says "fresh" — dedupe fails open, so an
- * event is answered rather than dropped (a redelivery that reaches another process during an
- * outage may be answered twice). Within one process, dedupe marks are still kept in a bounded
- * local map so a redelivery to the same process stays single. Every call tries the real store
- * first, so the bot recovers by itself the moment it answers again.
+ * Watches the shared store (Redis) for outages. Every call goes to the real store; a failure turns
+ * the status to `degraded` and reaches the caller as a typed `StoreUnavailableError`, so each caller
+ * decides what an outage means for it and none mistakes "could not read" for "nothing stored":
+ * the conversation answers without memory and saves nothing that depended on a failed read, rate
+ * limits fail open, and event claims fall back to marks held in the process (see claims.ts). The
+ * first call that succeeds again turns the status back to `ok`.
  */
 export class ResilientStore implements StateStore {
   readonly inner: StateStore;
   readonly #log: Logger;
-  readonly #now: () => number;
-  readonly #localMarks = new Map<string, number>();
   #status: StoreStatus = 'ok';
   #listeners = new Set<(status: StoreStatus) => void>();
 
-  constructor(inner: StateStore, log: Logger, now: () => number = Date.now) {
+  constructor(inner: StateStore, log: Logger) {
     this.inner = inner;
     this.#log = log;
-    this.#now = now;
   }
 
   get kind(): 'redis' | 'memory' {
@@ -48,78 +41,56 @@ export class ResilientStore implements StateStore {
     if (status === 'degraded') {
       this.#log.warn({ err: err instanceof Error ? err.message : String(err) }, 'state store unreachable: answering statelessly until it returns');
     } else {
-      this.#localMarks.clear();
       this.#log.info('state store reachable again');
     }
     for (const listener of this.#listeners) listener(status);
   }
 
-  async #try<T>(call: () => Promise<T>, fallback: (err: unknown) => T): Promise<T> {
+  async #try<T>(call: () => Promise<T>): Promise<T> {
     try {
       const result = await call();
       this.#set('ok');
       return result;
     } catch (err) {
       this.#set('degraded', err);
-      return fallback(err);
+      throw err instanceof StoreUnavailableError ? err : new StoreUnavailableError(err);
     }
   }
 
   get(key: string): Promise<string | null> {
-    return this.#try(() => this.inner.get(key), () => null);
+    return this.#try(() => this.inner.get(key));
   }
 
   set(key: string, value: string, ttlSeconds: number): Promise<void> {
-    return this.#try(() => this.inner.set(key, value, ttlSeconds), () => undefined);
+    return this.#try(() => this.inner.set(key, value, ttlSeconds));
   }
 
   setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean> {
-    return this.#try(
-      () => this.inner.setIfAbsent(key, value, ttlSeconds),
-      () => this.#markLocally(key, ttlSeconds),
-    );
-  }
-
-  #markLocally(key: string, ttlSeconds: number): boolean {
-    const now = this.#now();
-    const expiresAt = this.#localMarks.get(key);
-    if (expiresAt !== undefined && expiresAt > now) return false;
-    this.#localMarks.set(key, now + ttlSeconds * 1000);
-    if (this.#localMarks.size > LOCAL_MARKS_MAX) {
-      const oldest = this.#localMarks.keys().next().value;
-      if (oldest !== undefined) this.#localMarks.delete(oldest);
-    }
-    return true;
+    return this.#try(() => this.inner.setIfAbsent(key, value, ttlSeconds));
   }
 
   increment(key: string, ttlSeconds: number): Promise<number> {
-    // Rate limits fail open: nobody is refused because the counter is out of reach.
-    return this.#try(() => this.inner.increment(key, ttlSeconds), () => 1);
+    return this.#try(() => this.inner.increment(key, ttlSeconds));
   }
 
   listPush(key: string, value: string, maxLength: number, ttlSeconds: number): Promise<void> {
-    return this.#try(() => this.inner.listPush(key, value, maxLength, ttlSeconds), () => undefined);
+    return this.#try(() => this.inner.listPush(key, value, maxLength, ttlSeconds));
   }
 
   listRange(key: string): Promise<string[]> {
-    return this.#try(() => this.inner.listRange(key), () => []);
+    return this.#try(() => this.inner.listRange(key));
   }
 
-  // Deletions do not pretend: a user who asked for their data to go must not be told it went.
   delete(...keys: string[]): Promise<void> {
-    return this.#try(() => this.inner.delete(...keys), (err) => {
-      throw err;
-    });
+    return this.#try(() => this.inner.delete(...keys));
   }
 
   deleteByPrefix(prefix: string): Promise<number> {
-    return this.#try(() => this.inner.deleteByPrefix(prefix), (err) => {
-      throw err;
-    });
+    return this.#try(() => this.inner.deleteByPrefix(prefix));
   }
 
   ttl(key: string): Promise<number> {
-    return this.#try(() => this.inner.ttl(key), () => -2);
+    return this.#try(() => this.inner.ttl(key));
   }
 
   async ping(): Promise<boolean> {

@@ -22,15 +22,32 @@ export interface StateStore {
   close(): Promise<void>;
 }
 
+/** A store call that did not reach the store (Redis away, timed out): nothing was read or written. */
+export class StoreUnavailableError extends Error {
+  override name = 'StoreUnavailableError';
+  constructor(cause: unknown) {
+    super(`state store unavailable: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
 const NAMESPACE = 'kab';
 
 /**
+ * An id as it goes into a key: characters that would end the hash tag (`}`), start a new one, split
+ * the key (`:`) or act in a SCAN pattern are percent-encoded, so no id can reach into another
+ * id's keys. LINE's own ids (U, C or R and 32 hex digits) come out unchanged.
+ */
+export const keyPart = (id: string): string => encodeURIComponent(id).replace(/[*!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/**
  * Key layout. A user's keys share a `{userId}` hash tag so they live in one Redis Cluster slot,
- * and deleting a user is one prefix scan.
+ * and deleting a user is one prefix scan. Abuse counters (rate limit, LLM budget) live outside
+ * that prefix on purpose: they hold no personal data, and deleting one's data must not reset them.
  */
 export const keys = {
-  userPrefix: (userId: string) => `${NAMESPACE}:u:{${userId}}:`,
-  user: (userId: string, name: string) => `${NAMESPACE}:u:{${userId}}:${name}`,
-  dedupe: (webhookEventId: string) => `${NAMESPACE}:dedupe:${webhookEventId}`,
+  userPrefix: (userId: string) => `${NAMESPACE}:u:{${keyPart(userId)}}:`,
+  user: (userId: string, name: string) => `${NAMESPACE}:u:{${keyPart(userId)}}:${name}`,
+  limit: (userId: string, name: string) => `${NAMESPACE}:limit:{${keyPart(userId)}}:${name}`,
+  dedupe: (webhookEventId: string) => `${NAMESPACE}:dedupe:${keyPart(webhookEventId)}`,
   all: `${NAMESPACE}:`,
 };

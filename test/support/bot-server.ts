@@ -3,13 +3,14 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/observability/log.ts';
+import { applyServerLimits, limitsOf } from '../../src/http/server-limits.ts';
 import { createRuntime, type Runtime, type RuntimeOverrides } from '../../src/runtime.ts';
 export { testRedisUrl } from './redis.ts';
 
 export const TEST_CHANNEL_SECRET = 'test-channel-secret-0123456789abcdef';
 export const TEST_ACCESS_TOKEN = 'test-access-token';
 
-export type RunningBot = { url: string; runtime: Runtime; stop(): Promise<void> };
+export type RunningBot = { url: string; runtime: Runtime; server: Server; stop(): Promise<void> };
 
 export async function startBot(env: Record<string, string | undefined>, overrides: RuntimeOverrides = {}): Promise<RunningBot> {
   const config = loadConfig({
@@ -22,10 +23,12 @@ export async function startBot(env: Record<string, string | undefined>, override
   const server: Server = await new Promise((resolve) => {
     const s = runtime.app.listen(0, '127.0.0.1', () => resolve(s));
   });
+  applyServerLimits(server, limitsOf(config));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
     runtime,
+    server,
     async stop() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
