@@ -1,120 +1,156 @@
-// Measures the invitation verdict against test/fixtures/invitations.json.
-// Run directly: `node src/eval/invitations.ts` (exit status 1 when a target is missed).
+// The verdict report: accuracy, the confusion matrix, traps called legit, legit called trap, the
+// share of caution verdicts, and accuracy per format — on the frozen held-out set and, by 5-fold
+// cross-validation (tagger and level model retrained without each fold), on the training invitations.
+// Held-out results are aggregates only.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { stratifiedFolds } from '../learning/linear.ts';
 import { loadKnowledge } from '../knowledge/load.ts';
-import type { VerdictLevel } from '../adviser/types.ts';
-import { type ChunkSources, judgeInvitation } from '../adviser/verdict.ts';
+import { loadUnderstandingCorpus } from '../understanding/corpus.ts';
+import { type AnnotatedInvitation, FORMATS, levelSchema, loadClauseBank, loadTrainingInvitations } from '../verdict/corpus.ts';
+import { shippedVerdictModel, VerdictModel } from '../verdict/judge.ts';
+import { LEVELS, type Level } from '../verdict/level.ts';
+import { DEFAULT_COSTS, DEFAULT_FLOOR_AT, DEFAULT_NGRAM_WEIGHT, trainVerdict, userCommentClauses } from '../verdict/train.ts';
+import type { CardSources } from '../verdict/verdict.ts';
+import { judgeInvitation } from '../verdict/verdict.ts';
 
-export const fixturesPath = fileURLToPath(new URL('../../test/fixtures/invitations.json', import.meta.url));
+export const HELD_OUT_INVITATIONS = fileURLToPath(new URL('../../test/heldout/invitations.json', import.meta.url));
 
-const levelSchema = z.enum(['legit', 'caution', 'likely-trap']);
+export const VERDICT_TARGETS = { accuracy: 0.9, trapsCalledLegit: 0, legitCalledTrap: 0, cautionShare: 0.35 } as const;
 
-export const invitationFixtureSchema = z.object({
-  id: z.string(),
-  expected: levelSchema,
-  style: z.enum(['message', 'listing']),
-  note: z.string(),
-  text: z.string().min(1),
-});
-export type InvitationFixture = z.infer<typeof invitationFixtureSchema>;
+const heldOutSchema = z.array(
+  z.object({ id: z.string(), format: z.string(), label: levelSchema, hard: z.boolean().optional(), personal: z.boolean().optional(), reason: z.string().optional(), text: z.string() }),
+);
+export type LabelledInvitation = z.infer<typeof heldOutSchema>[number];
 
-export const TARGETS = { accuracy: 0.85, trapsCalledLegit: 0, legitCalledTrap: 0 } as const;
+export function loadHeldOutInvitations(path = HELD_OUT_INVITATIONS): LabelledInvitation[] {
+  return heldOutSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+}
 
-export type InvitationEvalResult = {
+export function knowledgeSources(): CardSources {
+  return new Map(loadKnowledge().map((c) => [c.id, { title: c.title, source: c.source }]));
+}
+
+export type VerdictReport = {
   total: number;
-  correct: number;
   accuracy: number;
-  /** confusion[expected][predicted] = count */
-  confusion: Record<VerdictLevel, Record<VerdictLevel, number>>;
-  trapsCalledLegit: InvitationFixture[];
-  legitCalledTrap: InvitationFixture[];
-  misses: { fixture: InvitationFixture; predicted: VerdictLevel; score: number }[];
-  pass: boolean;
+  confusion: Record<Level, Record<Level, number>>;
+  trapsCalledLegit: number;
+  legitCalledTrap: number;
+  cautionShare: number;
+  perFormat: Record<string, { total: number; correct: number }>;
+  hard: { total: number; correct: number };
+  personalRecognised: { total: number; correct: number };
+  misses: { id: string; expected: Level; got: Level; reason?: string | undefined }[];
 };
 
-export function loadInvitationFixtures(path: string = fixturesPath): InvitationFixture[] {
-  return z.array(invitationFixtureSchema).parse(JSON.parse(readFileSync(path, 'utf8')));
-}
-
-/** Chunk id → title and source; empty when the knowledge folder cannot be read. */
-export function knowledgeSources(): ChunkSources {
-  try {
-    return new Map(loadKnowledge().map((c) => [c.id, { title: c.title, source: c.source }]));
-  } catch {
-    return new Map();
-  }
-}
-
-const LEVELS: readonly VerdictLevel[] = ['legit', 'caution', 'likely-trap'];
-
-export function evaluateInvitations(fixtures: readonly InvitationFixture[], sources: ChunkSources): InvitationEvalResult {
-  const row = (): Record<VerdictLevel, number> => ({ legit: 0, caution: 0, 'likely-trap': 0 });
-  const confusion: InvitationEvalResult['confusion'] = { legit: row(), caution: row(), 'likely-trap': row() };
-  const misses: InvitationEvalResult['misses'] = [];
+export function scoreVerdicts(items: readonly LabelledInvitation[], predicted: readonly { level: Level; personal?: boolean | undefined }[]): VerdictReport {
+  const row = (): Record<Level, number> => ({ legit: 0, caution: 0, 'likely-trap': 0 });
+  const confusion: VerdictReport['confusion'] = { legit: row(), caution: row(), 'likely-trap': row() };
+  const perFormat: VerdictReport['perFormat'] = {};
+  const hard = { total: 0, correct: 0 };
+  const personal = { total: 0, correct: 0 };
+  const misses: VerdictReport['misses'] = [];
   let correct = 0;
-  for (const fixture of fixtures) {
-    const verdict = judgeInvitation(fixture.text, sources);
-    confusion[fixture.expected][verdict.level] += 1;
-    if (verdict.level === fixture.expected) correct += 1;
-    else misses.push({ fixture, predicted: verdict.level, score: verdict.score });
-  }
-  const trapsCalledLegit = misses.filter((m) => m.fixture.expected === 'likely-trap' && m.predicted === 'legit').map((m) => m.fixture);
-  const legitCalledTrap = misses.filter((m) => m.fixture.expected === 'legit' && m.predicted === 'likely-trap').map((m) => m.fixture);
-  const accuracy = fixtures.length === 0 ? 0 : correct / fixtures.length;
+  let caution = 0;
+  items.forEach((item, i) => {
+    const got = predicted[i]!;
+    confusion[item.label][got.level] += 1;
+    const ok = got.level === item.label;
+    if (ok) correct += 1;
+    else misses.push({ id: item.id, expected: item.label, got: got.level, reason: item.reason });
+    if (got.level === 'caution') caution += 1;
+    const format = (perFormat[item.format] ??= { total: 0, correct: 0 });
+    format.total += 1;
+    if (ok) format.correct += 1;
+    if (item.hard) {
+      hard.total += 1;
+      if (ok) hard.correct += 1;
+    }
+    if (item.personal) {
+      personal.total += 1;
+      if (got.personal) personal.correct += 1;
+    }
+  });
   return {
-    total: fixtures.length,
-    correct,
-    accuracy,
+    total: items.length,
+    accuracy: items.length === 0 ? 0 : correct / items.length,
     confusion,
-    trapsCalledLegit,
-    legitCalledTrap,
+    trapsCalledLegit: confusion['likely-trap'].legit,
+    legitCalledTrap: confusion.legit['likely-trap'],
+    cautionShare: items.length === 0 ? 0 : caution / items.length,
+    perFormat,
+    hard,
+    personalRecognised: personal,
     misses,
-    pass:
-      accuracy >= TARGETS.accuracy &&
-      trapsCalledLegit.length <= TARGETS.trapsCalledLegit &&
-      legitCalledTrap.length <= TARGETS.legitCalledTrap,
   };
 }
 
-export function formatInvitationReport(result: InvitationEvalResult): string {
-  const pad = (s: string, n: number) => s.padEnd(n);
-  const lines: string[] = [];
-  lines.push(`invitation verdicts: ${result.correct}/${result.total} correct, accuracy ${(result.accuracy * 100).toFixed(1)}% (target ≥ ${TARGETS.accuracy * 100}%)`);
-  lines.push('');
-  lines.push('confusion matrix (rows: expected, columns: predicted)');
-  lines.push(`${pad('', 13)}${LEVELS.map((l) => pad(l, 13)).join('')}`);
-  for (const expected of LEVELS) {
-    lines.push(`${pad(expected, 13)}${LEVELS.map((p) => pad(String(result.confusion[expected][p]), 13)).join('')}`);
+export function verdictPasses(report: VerdictReport): boolean {
+  const t = VERDICT_TARGETS;
+  return report.accuracy >= t.accuracy && report.trapsCalledLegit <= t.trapsCalledLegit && report.legitCalledTrap <= t.legitCalledTrap && report.cautionShare <= t.cautionShare;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+export function formatVerdictReport(title: string, report: VerdictReport, options: { showMisses: boolean }): string {
+  const t = VERDICT_TARGETS;
+  const mark = (ok: boolean) => (ok ? 'ok ' : 'MISS');
+  const expectedCaution = LEVELS.reduce((sum, l) => sum + report.confusion.caution[l], 0) / Math.max(1, report.total);
+  const lines = [
+    `${title}: ${report.total} invitations`,
+    `  ${mark(report.accuracy >= t.accuracy)} accuracy             ${pct(report.accuracy)} (target ≥ ${pct(t.accuracy)})`,
+    `  ${mark(report.trapsCalledLegit === 0)} traps called legit   ${report.trapsCalledLegit} (target 0)`,
+    `  ${mark(report.legitCalledTrap === 0)} legit called trap    ${report.legitCalledTrap} (target 0)`,
+    `  ${mark(report.cautionShare <= t.cautionShare)} caution verdicts     ${pct(report.cautionShare)} of the set (${pct(expectedCaution)} labelled caution; target ≤ ${pct(t.cautionShare)})`,
+    `       hard cases          ${report.hard.correct}/${report.hard.total}; personal invitations recognised ${report.personalRecognised.correct}/${report.personalRecognised.total}`,
+    '  confusion (rows expected, columns got: legit / caution / likely-trap):',
+    ...LEVELS.map((l) => `    ${l.padEnd(12)} ${LEVELS.map((g) => String(report.confusion[l][g]).padStart(4)).join(' ')}`),
+    `  per format: ${Object.entries(report.perFormat)
+      .sort(([a], [b]) => FORMATS.indexOf(a as (typeof FORMATS)[number]) - FORMATS.indexOf(b as (typeof FORMATS)[number]))
+      .map(([f, s]) => `${f} ${s.correct}/${s.total}`)
+      .join(', ')}`,
+  ];
+  if (options.showMisses) {
+    lines.push('  misses (training data):');
+    for (const m of report.misses.slice(0, 50)) lines.push(`    ${m.id} ${m.expected} → ${m.got}: ${m.reason ?? ''}`.slice(0, 160));
   }
-  lines.push('');
-  const list = (title: string, items: readonly InvitationFixture[]) => {
-    lines.push(`${title}: ${items.length} (target 0)`);
-    for (const f of items) lines.push(`  - ${f.id}: ${f.note}`);
-  };
-  list('traps called legit', result.trapsCalledLegit);
-  list('legit called trap', result.legitCalledTrap);
-  if (result.misses.length > 0) {
-    lines.push('');
-    lines.push('other misses:');
-    for (const m of result.misses) {
-      if (result.trapsCalledLegit.includes(m.fixture) || result.legitCalledTrap.includes(m.fixture)) continue;
-      lines.push(`  - ${m.fixture.id} expected ${m.fixture.expected}, got ${m.predicted} (score ${m.score}): ${m.fixture.note}`);
-    }
-  }
-  lines.push('');
-  lines.push(result.pass ? 'PASS: all targets met' : 'FAIL: a target was missed');
   return lines.join('\n');
 }
 
-export async function runInvitationEval(): Promise<{ accuracy: number; pass: boolean }> {
-  const result = evaluateInvitations(loadInvitationFixtures(), knowledgeSources());
-  console.log(formatInvitationReport(result));
-  return { accuracy: result.accuracy, pass: result.pass };
+/** Nested cross-validation: the whole verdict (tagger and level model) retrained without each fold. */
+export function crossValidateVerdicts(invitations: readonly AnnotatedInvitation[] = loadTrainingInvitations(), k = 5): { level: Level; personal: boolean }[] {
+  const base = [...loadClauseBank(), ...userCommentClauses(loadUnderstandingCorpus())];
+  const sources = knowledgeSources();
+  const out: { level: Level; personal: boolean }[] = new Array(invitations.length);
+  for (const fold of stratifiedFolds(invitations, (inv) => inv.label, k, 23)) {
+    const held = new Set(fold);
+    const trained = trainVerdict(invitations.filter((_, i) => !held.has(i)), base, DEFAULT_NGRAM_WEIGHT);
+    const model = new VerdictModel({ dataHash: 'cv', ...trained, ngramWeight: DEFAULT_NGRAM_WEIGHT, costs: DEFAULT_COSTS, floorAt: DEFAULT_FLOOR_AT });
+    for (const i of fold) {
+      const verdict = judgeInvitation(invitations[i]!.text, sources, model);
+      out[i] = { level: verdict.level, personal: verdict.personal === true };
+    }
+  }
+  return out;
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const { pass } = await runInvitationEval();
-  process.exitCode = pass ? 0 : 1;
+export function predictVerdicts(items: readonly LabelledInvitation[], model: VerdictModel = shippedVerdictModel()): { level: Level; personal: boolean }[] {
+  const sources = knowledgeSources();
+  return items.map((item) => {
+    const verdict = judgeInvitation(item.text, sources, model);
+    return { level: verdict.level, personal: verdict.personal === true };
+  });
+}
+
+
+if (import.meta.main) {
+  const heldOut = loadHeldOutInvitations();
+  console.log(formatVerdictReport('held-out (test/heldout/invitations.json)', scoreVerdicts(heldOut, predictVerdicts(heldOut)), { showMisses: false }));
+  if (process.argv.includes('--cv')) {
+    const training = loadTrainingInvitations();
+    const items: LabelledInvitation[] = training.map((t) => ({ id: t.id, format: t.format, label: t.label, hard: t.hard, personal: t.personal, reason: t.reason, text: t.text }));
+    console.log(formatVerdictReport('training invitations, 5-fold cross-validation', scoreVerdicts(items, crossValidateVerdicts(training)), { showMisses: process.argv.includes('--misses') }));
+  }
 }
