@@ -6,11 +6,12 @@ import {
   cosineSimilarity,
   hybridSearch,
   searchByEmbedding,
-} from '../src/adviser/embedding-index.ts';
-import { buildKnowledgeIndex, fuseByReciprocalRank, retrieve, searchKnowledge } from '../src/adviser/retrieval.ts';
-import { expandWithSynonyms } from '../src/adviser/synonyms.ts';
-import { bigramTokenize, normalizeText } from '../src/adviser/tokenize.ts';
-import { loadQuestionSet, runQuestionEval, targets } from '../src/eval/questions.ts';
+} from '../src/answers/embedding-index.ts';
+import { buildKnowledgeIndex, fuseByReciprocalRank, retrieve, searchKnowledge } from '../src/answers/retrieval.ts';
+import { expandWithSynonyms } from '../src/answers/synonyms.ts';
+import { bigramTokenize, normalizeText } from '../src/answers/tokenize.ts';
+import { readFileSync } from 'node:fs';
+import { retrievalOnTraining, TRAINING_QUESTIONS } from '../src/eval/questions.ts';
 import { loadKnowledge } from '../src/knowledge/load.ts';
 import type { Chunk } from '../src/knowledge/schema.ts';
 
@@ -83,8 +84,8 @@ describe('deciding what is out of scope', () => {
   });
 });
 
-describe('the question set', () => {
-  const questions = loadQuestionSet();
+describe('the training question set', () => {
+  const questions = (JSON.parse(readFileSync(TRAINING_QUESTIONS, 'utf8')) as { questions: { q: string; expected: string[]; casual?: boolean }[] }).questions;
   const inScope = questions.filter((question) => question.expected.length > 0);
 
   it('is large enough and worded like real users', () => {
@@ -106,12 +107,10 @@ describe('the question set', () => {
     expect(copied.map((question) => question.q)).toEqual([]);
   });
 
-  it('meets the retrieval targets (recall@5, refusals)', async () => {
-    const figures = await runQuestionEval({ quiet: true });
-    expect(figures.recallAt5).toBeGreaterThanOrEqual(targets.recallAt5);
-    expect(figures.refusalRate).toBeGreaterThanOrEqual(targets.refusalRate);
-    expect(figures.mrr).toBeGreaterThan(0.8);
-    expect(figures.pass).toBe(true);
+  it('finds the expected card in the top five for at least 95% of its questions, with the ranker trained without them', () => {
+    const figures = retrievalOnTraining();
+    expect(figures.ranked.at5).toBeGreaterThanOrEqual(0.95);
+    expect(figures.ranked.at1).toBeGreaterThanOrEqual(figures.bm25.at1);
   });
 });
 

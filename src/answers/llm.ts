@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChatMessage } from '../llm/llm.ts';
-import type { Hit } from './retrieval.ts';
+import type { Chunk } from '../knowledge/schema.ts';
 
 export type { ChatMessage };
 
@@ -13,7 +13,7 @@ export type HistoryTurn = { role: 'user' | 'bot'; text: string };
 
 export type AnswerRequest = {
   query: string;
-  hits: readonly Hit[];
+  cards: readonly Chunk[];
   history: readonly HistoryTurn[];
   /** What the bot remembers about the person the user is asking about (coaching). */
   contactContext?: string;
@@ -47,12 +47,44 @@ export function fillTemplate(template: string, values: Readonly<Record<string, s
   });
 }
 
-/** The retrieved chunks as the model sees them: numbered, with id, title, source and body. */
-export function formatSources(hits: readonly Hit[]): string {
-  if (hits.length === 0) return '（参考情報はありません）';
-  return hits
-    .map(({ chunk }, i) => [`[${i + 1}] id: ${chunk.id}`, `タイトル: ${chunk.title}`, `出典: ${chunk.source}`, `本文: ${chunk.body}`].join('\n'))
+/** The cards as the model sees them: numbered, with id, title, source, the card's answer and its explanation. */
+export function formatSources(cards: readonly Chunk[]): string {
+  if (cards.length === 0) return '（参考情報はありません）';
+  return cards
+    .map((card, i) =>
+      [
+        `[${i + 1}] id: ${card.id}`,
+        `タイトル: ${card.title}`,
+        `出典: ${card.source}`,
+        ...(card.answer ? [`答え: ${card.answer}`] : []),
+        ...(card.points?.length ? [`ポイント: ${card.points.join(' ')}`] : []),
+        ...(card.next_step ? [`次の一歩: ${card.next_step}`] : []),
+        ...(card.example ? [`例文: ${card.example}`] : []),
+        `説明: ${card.body}`,
+      ].join('\n'),
+    )
     .join('\n\n');
+}
+
+const CITATION = /【出典[:：]\s*([^】]+)】/g;
+
+/**
+ * Checks the model's answer against the cards it was given: it must cite at least one of them, and
+ * only them. The citations are then rewritten in the bot's own 「出典：」 lines. Undefined when the
+ * answer does not hold, so the caller falls back to the offline card.
+ */
+export function checkCitations(answer: string, cards: readonly Chunk[], sourceLine: (title: string, source: string) => string): string | undefined {
+  const cited = [...answer.matchAll(CITATION)].map((m) => m[1]!.trim());
+  if (cited.length === 0) return undefined;
+  const byTitle = new Map(cards.map((card) => [card.title, card]));
+  const used: Chunk[] = [];
+  for (const title of cited) {
+    const card = byTitle.get(title) ?? cards.find((c) => title.includes(c.title) || c.title.includes(title));
+    if (!card) return undefined;
+    if (!used.includes(card)) used.push(card);
+  }
+  const body = answer.replace(CITATION, '').replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+  return `${body}\n\n${used.map((card) => sourceLine(card.title, card.source)).join('\n')}`;
 }
 
 export type AnswerPrompts = { system: string; answer: string };
@@ -72,7 +104,7 @@ export function buildAnswerMessages(request: AnswerRequest, prompts?: AnswerProm
       content: clip(turn.text.trim(), historyTurnChars),
     }));
   const user = fillTemplate(answer, {
-    sources: formatSources(request.hits),
+    sources: formatSources(request.cards),
     contact: request.contactContext?.trim() || 'なし',
     question: request.query.trim(),
   });

@@ -1,148 +1,157 @@
-// Retrieval eval over test/fixtures/questions.json: does the right chunk come back, and are
-// unrelated questions refused? Run: node src/eval/questions.ts [--tokenizer=bigram|segmenter]
-import { readFileSync } from 'node:fs';
+// The answers report. Held-out: every question in test/heldout/questions.json goes through a whole
+// offline turn (follow-ups after their earlier question, in the same conversation), and a reply
+// counts when it carries the fact (every group of words, any word of each) and names its source.
+// Training: the retrieval set in test/fixtures/questions.json (was the expected card found?).
+// `--transcript` writes every held-out reply to one readable file for a native reader.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { type KnowledgeIndex, buildKnowledgeIndex, retrieve, searchKnowledge } from '../adviser/retrieval.ts';
-import { type Tokenizer, bigramTokenize, segmenterTokenize } from '../adviser/tokenize.ts';
+import { CardRanker, trainCardClassifier } from '../answers/ranker.ts';
+import { buildKnowledgeIndex, retrieve } from '../answers/retrieval.ts';
+import { flatten } from '../conversation/flatten.ts';
+import { createAdviser, createKnowledgeBase } from '../conversation/pipeline.ts';
 import { loadKnowledge } from '../knowledge/load.ts';
+import { createLogger } from '../observability/log.ts';
+import { createMetrics } from '../observability/metrics.ts';
+import { MemoryStore } from '../store/memory.ts';
 
-const questionSetSchema = z.object({
-  questions: z.array(
-    z.object({
-      q: z.string().min(1),
-      /** Chunk ids that answer the question; any one of them counts. Empty: out of scope. */
-      expected: z.array(z.string()),
-      casual: z.boolean().optional(),
-    }),
-  ),
+export const HELD_OUT_QUESTIONS = fileURLToPath(new URL('../../test/heldout/questions.json', import.meta.url));
+export const TRAINING_QUESTIONS = fileURLToPath(new URL('../../test/fixtures/questions.json', import.meta.url));
+export const TRANSCRIPT_PATH = fileURLToPath(new URL('../../eval-output/transcript-heldout-questions.md', import.meta.url));
+
+export const ANSWER_TARGETS = { carried: 0.95 } as const;
+
+export const heldOutQuestionSchema = z.object({
+  id: z.string(),
+  moment: z.enum(['before', 'at', 'after', 'feeling', 'followup']),
+  previous: z.string().nullable(),
+  text: z.string(),
+  fact: z.string(),
+  keys: z.array(z.array(z.string()).min(1)).min(1),
 });
+export type HeldOutQuestion = z.infer<typeof heldOutQuestionSchema>;
 
-export type EvalQuestion = z.infer<typeof questionSetSchema>['questions'][number];
-
-export const questionSetPath = fileURLToPath(new URL('../../test/fixtures/questions.json', import.meta.url));
-
-export function loadQuestionSet(path: string = questionSetPath): EvalQuestion[] {
-  return questionSetSchema.parse(JSON.parse(readFileSync(path, 'utf8'))).questions;
+export function loadHeldOutQuestions(path = HELD_OUT_QUESTIONS): HeldOutQuestion[] {
+  return z.array(heldOutQuestionSchema).parse(JSON.parse(readFileSync(path, 'utf8')));
 }
 
-export type Miss = { q: string; expected: string[]; got: string[] };
+const fold = (text: string) => text.normalize('NFKC').replace(/\s+/g, '');
 
-export type EvalReport = {
-  recallAt1: number;
-  recallAt5: number;
-  mrr: number;
-  refusalRate: number;
-  pass: boolean;
-  inScopeCount: number;
-  outOfScopeCount: number;
-  /** The ranking alone, as if every question were in scope: separates ranking from scoping. */
-  rankingRecallAt5: number;
-  rankingMrr: number;
-  /** In-scope questions whose chunk was not in the top 5 (or that were refused). */
-  misses: Miss[];
-  /** Out-of-scope questions that were answered anyway. */
-  wronglyAnswered: Miss[];
+/** Every group of words has one word in the reply. */
+export function carriesFact(reply: string, keys: readonly (readonly string[])[]): boolean {
+  const haystack = fold(reply);
+  return keys.every((group) => group.some((word) => haystack.includes(fold(word))));
+}
+
+export const namesSource = (reply: string): boolean => reply.includes('出典：');
+
+export type AnsweredQuestion = { question: HeldOutQuestion; previousReply?: string | undefined; reply: string; intent: string; sources: string[] };
+
+/** Runs each question as a new user (a follow-up after its earlier question), offline, in memory. */
+export async function answerHeldOut(questions: readonly HeldOutQuestion[]): Promise<AnsweredQuestion[]> {
+  const config = { stateTtlSeconds: 86_400, LLM_TIMEOUT_MS: 1_000, RATE_LIMIT_MESSAGES: 10_000, RATE_LIMIT_WINDOW_SECONDS: 600, LLM_DAILY_BUDGET: 0 };
+  const adviser = await createAdviser({ store: new MemoryStore(), llm: undefined, config, log: createLogger('silent'), metrics: createMetrics(), knowledge: createKnowledgeBase() });
+  const at = Date.parse('2026-12-01T10:00:00Z');
+  const out: AnsweredQuestion[] = [];
+  for (const question of questions) {
+    const userId = `Ueval${question.id}`;
+    let previousReply: string | undefined;
+    if (question.previous) previousReply = flatten((await adviser.turn({ userId, chatType: 'user', now: at, text: question.previous })).messages);
+    const result = await adviser.turn({ userId, chatType: 'user', now: at + 60_000, text: question.text });
+    out.push({ question, previousReply, reply: flatten(result.messages), intent: result.intent, sources: result.sources.map((s) => s.id) });
+  }
+  return out;
+}
+
+export type AnswerReport = {
+  total: number;
+  carried: number;
+  carriedWithSource: number;
+  byMoment: Record<string, { total: number; carried: number }>;
 };
 
-export const targets = { recallAt5: 0.95, refusalRate: 0.9 } as const;
+export function scoreAnswers(answered: readonly AnsweredQuestion[]): AnswerReport {
+  const byMoment: AnswerReport['byMoment'] = {};
+  let carried = 0;
+  let withSource = 0;
+  for (const a of answered) {
+    const entry = (byMoment[a.question.moment] ??= { total: 0, carried: 0 });
+    entry.total += 1;
+    const ok = carriesFact(a.reply, a.question.keys);
+    if (ok) carried += 1;
+    if (ok && namesSource(a.reply)) {
+      withSource += 1;
+      entry.carried += 1;
+    }
+  }
+  const n = Math.max(1, answered.length);
+  return { total: answered.length, carried: carried / n, carriedWithSource: withSource / n, byMoment };
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+
+export function formatAnswerReport(report: AnswerReport): string {
+  return [
+    `held-out (test/heldout/questions.json): ${report.total} questions`,
+    `  ${report.carriedWithSource >= ANSWER_TARGETS.carried ? 'ok ' : 'MISS'} carry the fact with a source  ${pct(report.carriedWithSource)} (target ≥ ${pct(ANSWER_TARGETS.carried)}); the fact at all ${pct(report.carried)}`,
+    `  by moment: ${Object.entries(report.byMoment)
+      .map(([m, s]) => `${m} ${s.carried}/${s.total}`)
+      .join(', ')}`,
+  ].join('\n');
+}
+
+export function writeTranscript(answered: readonly AnsweredQuestion[], path = TRANSCRIPT_PATH): void {
+  const lines = ['# Replies to the held-out questions (offline, no LLM)', '', 'Each block: the message (and the earlier one, for follow-ups), then the reply exactly as the user reads it.', ''];
+  for (const a of answered) {
+    lines.push(`## ${a.question.id} (${a.question.moment})`, '');
+    if (a.question.previous) lines.push(`**Earlier:** ${a.question.previous}`, '', '```', a.previousReply ?? '', '```', '');
+    lines.push(`**User:** ${a.question.text}`, '', '```', a.reply, '```', '');
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${lines.join('\n')}\n`);
+}
+
+// ---------------------------------------------------------------- training: retrieval
+
+const trainingSchema = z.object({ questions: z.array(z.object({ q: z.string(), expected: z.array(z.string()) })) });
 
 /**
- * recall@k is the share of in-scope questions with at least one expected chunk in the top k;
- * a refused in-scope question counts as not found. MRR uses the first expected chunk's rank
- * within the top 5 (0 beyond it).
+ * The retrieval set in test/fixtures/questions.json, ranked by BM25 alone and by the shipped way
+ * (BM25 plus the card classifier, here trained without these questions so they stay unseen).
  */
-export function evaluateRetrieval(index: KnowledgeIndex, questions: readonly EvalQuestion[]): EvalReport {
-  let foundAt1 = 0;
-  let foundAt5 = 0;
-  let reciprocalRanks = 0;
-  let refused = 0;
-  const misses: Miss[] = [];
-  const wronglyAnswered: Miss[] = [];
-  const inScope = questions.filter((question) => question.expected.length > 0);
-  const outOfScope = questions.filter((question) => question.expected.length === 0);
-
-  let rankedAt5 = 0;
-  let rankedReciprocal = 0;
-  for (const question of inScope) {
-    const retrieval = retrieve(index, question.q, 5);
-    const ranked = retrieval.hits.findIndex((hit) => question.expected.includes(hit.chunk.id));
-    if (ranked >= 0) {
-      rankedAt5++;
-      rankedReciprocal += 1 / (ranked + 1);
+export function retrievalOnTraining(path = TRAINING_QUESTIONS): { bm25: { at1: number; at5: number }; ranked: { at1: number; at5: number }; inScope: number } {
+  const cards = loadKnowledge();
+  const index = buildKnowledgeIndex(cards);
+  const ranker = new CardRanker(index, trainCardClassifier(cards));
+  const questions = trainingSchema.parse(JSON.parse(readFileSync(path, 'utf8'))).questions.filter((q) => q.expected.length > 0);
+  const tally = (rank: (q: string) => string[]) => {
+    let at1 = 0;
+    let at5 = 0;
+    for (const q of questions) {
+      const ids = rank(q.q);
+      if (q.expected.includes(ids[0] ?? '')) at1 += 1;
+      if (ids.slice(0, 5).some((id) => q.expected.includes(id))) at5 += 1;
     }
-    const got = retrieval.inScope ? retrieval.hits.map((hit) => hit.chunk.id) : [];
-    const rank = got.findIndex((id) => question.expected.includes(id));
-    if (rank === 0) foundAt1++;
-    if (rank >= 0) {
-      foundAt5++;
-      reciprocalRanks += 1 / (rank + 1);
-    } else {
-      misses.push({ q: question.q, expected: question.expected, got });
-    }
-  }
-  for (const question of outOfScope) {
-    const got = searchKnowledge(index, question.q, 5).map((hit) => hit.chunk.id);
-    if (got.length === 0) refused++;
-    else wronglyAnswered.push({ q: question.q, expected: [], got });
-  }
-
-  const recallAt5 = ratio(foundAt5, inScope.length);
-  const refusalRate = ratio(refused, outOfScope.length);
+    return { at1: at1 / questions.length, at5: at5 / questions.length };
+  };
   return {
-    recallAt1: ratio(foundAt1, inScope.length),
-    recallAt5,
-    mrr: ratio(reciprocalRanks, inScope.length),
-    refusalRate,
-    pass: recallAt5 >= targets.recallAt5 && refusalRate >= targets.refusalRate,
-    rankingRecallAt5: ratio(rankedAt5, inScope.length),
-    rankingMrr: ratio(rankedReciprocal, inScope.length),
-    inScopeCount: inScope.length,
-    outOfScopeCount: outOfScope.length,
-    misses,
-    wronglyAnswered,
+    bm25: tally((q) => retrieve(index, q, 5).hits.map((h) => h.chunk.id)),
+    ranked: tally((q) => ranker.rank(q, 5).hits.map((h) => h.chunk.id)),
+    inScope: questions.length,
   };
 }
 
-function ratio(part: number, whole: number): number {
-  return whole === 0 ? 0 : part / whole;
-}
-
-export type RunOptions = { tokenize?: Tokenizer; quiet?: boolean };
-
-/** Loads the knowledge and the question set, prints the figures and the misses. */
-export async function runQuestionEval(
-  options: RunOptions = {},
-): Promise<{ recallAt1: number; recallAt5: number; mrr: number; refusalRate: number; pass: boolean }> {
-  const index = buildKnowledgeIndex(loadKnowledge(), options.tokenize ? { tokenize: options.tokenize } : {});
-  const report = evaluateRetrieval(index, loadQuestionSet());
-  if (!options.quiet) printReport(report);
-  const { recallAt1, recallAt5, mrr, refusalRate, pass } = report;
-  return { recallAt1, recallAt5, mrr, refusalRate, pass };
-}
-
-function printReport(report: EvalReport): void {
-  const f = (value: number): string => value.toFixed(3);
-  console.log(
-    `questions: ${report.inScopeCount} in scope, ${report.outOfScopeCount} out of scope\n` +
-      `recall@1 ${f(report.recallAt1)}  recall@5 ${f(report.recallAt5)}  MRR ${f(report.mrr)}  ` +
-      `refusals ${f(report.refusalRate)}  → ${report.pass ? 'PASS' : 'FAIL'} ` +
-      `(targets: recall@5 ≥ ${targets.recallAt5}, refusals ≥ ${targets.refusalRate})\n` +
-      `ranking alone (scope ignored): recall@5 ${f(report.rankingRecallAt5)}  MRR ${f(report.rankingMrr)}`,
-  );
-  for (const miss of report.misses) console.log(`  miss: ${miss.q}\n        expected ${miss.expected.join(' | ')}; got ${miss.got.join(', ') || '(refused)'}`);
-  for (const miss of report.wronglyAnswered) console.log(`  answered out-of-scope: ${miss.q}\n        got ${miss.got.join(', ')}`);
-}
-
-const tokenizers: Record<string, Tokenizer> = { bigram: bigramTokenize, segmenter: segmenterTokenize };
 
 if (import.meta.main) {
-  const choice = process.argv.find((arg) => arg.startsWith('--tokenizer='))?.slice('--tokenizer='.length);
-  const tokenize = choice === undefined ? undefined : tokenizers[choice];
-  if (choice !== undefined && !tokenize) {
-    console.error(`unknown --tokenizer=${choice}; use one of: ${Object.keys(tokenizers).join(', ')}`);
-    process.exit(2);
+  const answered = await answerHeldOut(loadHeldOutQuestions());
+  console.log(formatAnswerReport(scoreAnswers(answered)));
+  const training = retrievalOnTraining();
+  console.log(
+    `training (test/fixtures/questions.json, ${training.inScope} in-scope questions): card found first ${pct(training.ranked.at1)}, in the top 5 ${pct(training.ranked.at5)} (BM25 alone ${pct(training.bm25.at1)} / ${pct(training.bm25.at5)})`,
+  );
+  if (process.argv.includes('--transcript')) {
+    writeTranscript(answered);
+    console.log(`transcript: ${TRANSCRIPT_PATH}`);
   }
-  const result = await runQuestionEval(tokenize ? { tokenize } : {});
-  process.exitCode = result.pass ? 0 : 1;
 }

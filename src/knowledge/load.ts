@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
-import { type Chunk, chunkFrontMatterSchema } from './schema.ts';
+import { type Chunk, cardLint, chunkFrontMatterSchema } from './schema.ts';
 
 export const defaultKnowledgeDir = fileURLToPath(new URL('../../knowledge/', import.meta.url));
 
@@ -35,6 +35,9 @@ export function parseChunk(text: string, file: string): Chunk {
   }
   const body = match[2]!.trim();
   if (body.length < 40) throw new KnowledgeError(file, 'field "body": the text under the front matter is too short');
+  if (cardLint.talksAboutArticle.test(body)) {
+    throw new KnowledgeError(file, 'field "body": must talk to the person, not about an article or its author');
+  }
   return { ...parsed.data, body, file };
 }
 
