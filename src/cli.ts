@@ -1,18 +1,25 @@
 // Command line: `ask` (one conversation turn) and `verdict` (judge an invitation from stdin).
 // Uses the same configuration as the server (REDIS_URL, OPENAI_*).
 import { parseArgs } from 'node:util';
-import { judgeInvitation } from './adviser/verdict.ts';
-import type { LineMessage } from './adviser/types.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { createAdviser, createKnowledgeBase } from './conversation/adviser.ts';
-import { RedisStore } from './store/redis.ts';
-import { FileBackedMemoryStore } from './store/file-memory.ts';
-import type { StateStore } from './store/store.ts';
+import { flatten, quickReplyLabels } from './conversation/flatten.ts';
+import { type ConversationAdviser, createAdviser, createKnowledgeBase } from './conversation/pipeline.ts';
+import { OpenAiLlm } from './llm/openai.ts';
 import { createLogger } from './observability/log.ts';
 import { createMetrics } from './observability/metrics.ts';
-import { OpenAiLlm } from './llm/openai.ts';
+import { FileBackedMemoryStore } from './store/file-memory.ts';
+import { RedisStore } from './store/redis.ts';
+import type { StateStore } from './store/store.ts';
+import type { Verdict } from './types.ts';
+import { verdictMessages } from './verdict/card.ts';
 
-const USAGE = 'usage: cli ask [--user ID] [--json] TEXT… | cli verdict [--json] < invitation.txt';
+export const USAGE = [
+  'usage:',
+  '  cli ask [--user ID] [--json] TEXT…     one conversation turn, as the bot would answer it in LINE',
+  '  cli verdict [--json] [--image PATH] < invitation.txt',
+  '                                         judge an invitation read from standard input (or an image)',
+  '  cli --help                             this text',
+].join('\n');
 
 function usageError(message: string): never {
   console.error(`${message}\n${USAGE}`);
@@ -26,34 +33,42 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Everything a user would read: text bodies, and a card's alt text followed by its texts. */
-export function readableText(messages: LineMessage[]): string {
-  const parts: string[] = [];
-  for (const message of messages) {
-    if (message.type === 'text') parts.push(message.text);
-    else if (message.type === 'flex') {
-      const texts: string[] = [];
-      collectTexts(message.contents, texts);
-      parts.push([message.altText, ...texts.filter((t) => !message.altText.includes(t))].join('\n'));
-    }
-  }
-  return parts.join('\n\n');
+/** The verdict as the contract gives it (`verdict --json`, and `verdict` in `ask --json`). */
+export function verdictJson(verdict: Verdict) {
+  return {
+    verdict: verdict.level,
+    score: verdict.score,
+    flags: verdict.flags.map((f) => ({ kind: f.kind, label: f.label, evidence: f.evidence, source: f.source })),
+    advice: verdict.advice,
+    ...(verdict.read !== undefined ? { read: verdict.read } : {}),
+  };
 }
 
-function collectTexts(node: unknown, out: string[]): void {
-  if (Array.isArray(node)) {
-    for (const item of node) collectTexts(item, out);
-    return;
+async function buildAdviser(config: ReturnType<typeof loadConfig>): Promise<{ adviser: ConversationAdviser; close: () => Promise<void> }> {
+  const log = createLogger(process.env.LOG_LEVEL ?? 'warn', 2);
+  const metrics = createMetrics();
+  let store: StateStore;
+  if (config.REDIS_URL) {
+    const redis = new RedisStore(config.REDIS_URL);
+    await redis.connected();
+    store = redis;
+  } else {
+    // Without Redis the CLI keeps its memory in a local file, so follow-ups work across calls.
+    store = await FileBackedMemoryStore.open();
   }
-  if (typeof node !== 'object' || node === null) return;
-  const record = node as Record<string, unknown>;
-  if (record.type === 'text' && typeof record.text === 'string') out.push(record.text);
-  if (record.type === 'button') return; // buttons are actions, not reading
-  for (const [key, value] of Object.entries(record)) if (key !== 'action') collectTexts(value, out);
+  const llm = config.OPENAI_API_KEY
+    ? new OpenAiLlm({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_MODEL, embeddingModel: config.OPENAI_EMBEDDING_MODEL, metrics })
+    : undefined;
+  const adviser = await createAdviser({ store, llm, config, log, metrics, knowledge: createKnowledgeBase() });
+  return { adviser, close: () => store.close() };
 }
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    console.log(USAGE);
+    return;
+  }
   let config;
   try {
     config = loadConfig();
@@ -63,29 +78,18 @@ async function main(argv: string[]): Promise<void> {
   }
 
   if (command === 'verdict') {
-    const { values } = parseArgs({ args: rest, options: { json: { type: 'boolean', default: false } }, strict: true });
+    let values;
+    try {
+      ({ values } = parseArgs({ args: rest, options: { json: { type: 'boolean', default: false }, image: { type: 'string' } }, strict: true }));
+    } catch (err) {
+      usageError(`verdict: ${(err as Error).message}`);
+    }
     const invitation = (await readStdin()).trim();
     if (!invitation) usageError('verdict: no invitation on standard input');
-    const knowledge = createKnowledgeBase();
-    let verdict = judgeInvitation(invitation, knowledge.sources);
-    if (config.OPENAI_API_KEY) {
-      const adviser = await buildAdviser(config, knowledge);
-      verdict = (await adviser.adviser.turn({ userId: 'cli-verdict', chatType: 'user', now: Date.now(), text: invitation })).verdict ?? verdict;
-      await adviser.close();
-    }
-    if (values.json) {
-      console.log(
-        JSON.stringify({
-          verdict: verdict.level,
-          score: verdict.score,
-          flags: verdict.flags.map((f) => ({ kind: f.kind, label: f.label, evidence: f.evidence, source: f.source })),
-          advice: verdict.advice,
-        }),
-      );
-    } else {
-      const { verdictMessages } = await import('./adviser/verdict-card.ts');
-      console.log(readableText(verdictMessages(verdict)));
-    }
+    const { adviser, close } = await buildAdviser(config);
+    const verdict = await adviser.verdictOf(invitation, 'cli-verdict', Date.now());
+    await close();
+    console.log(values.json ? JSON.stringify(verdictJson(verdict)) : flatten(verdictMessages(verdict)));
     return;
   }
 
@@ -103,35 +107,26 @@ async function main(argv: string[]): Promise<void> {
     }
     const question = parsed.positionals.join(' ').trim();
     if (!question) usageError('ask: no text given');
-    const { adviser, close } = await buildAdviser(config, createKnowledgeBase());
+    const { adviser, close } = await buildAdviser(config);
     const result = await adviser.turn({ userId: parsed.values.user, chatType: 'user', now: Date.now(), text: question });
     await close();
-    const reply = readableText(result.messages);
-    if (parsed.values.json) console.log(JSON.stringify({ reply, intent: result.intent, sources: result.sources }));
-    else console.log(reply);
+    const reply = flatten(result.messages);
+    if (parsed.values.json) {
+      console.log(
+        JSON.stringify({
+          reply,
+          intent: result.intent,
+          sources: result.sources,
+          quickReplies: quickReplyLabels(result.messages),
+          // Present exactly when this turn judged an invitation.
+          ...(result.intent === 'judge' && result.verdict ? { verdict: verdictJson(result.verdict) } : {}),
+        }),
+      );
+    } else console.log(reply);
     return;
   }
 
   usageError(command ? `unknown command: ${command}` : 'no command given');
-}
-
-async function buildAdviser(config: ReturnType<typeof loadConfig>, knowledge: ReturnType<typeof createKnowledgeBase>) {
-  const log = createLogger(process.env.LOG_LEVEL ?? 'warn', 2);
-  const metrics = createMetrics();
-  let store: StateStore;
-  if (config.REDIS_URL) {
-    const redis = new RedisStore(config.REDIS_URL);
-    await redis.connected();
-    store = redis;
-  } else {
-    // Without Redis the CLI keeps its memory in a local file, so follow-ups work across calls.
-    store = await FileBackedMemoryStore.open();
-  }
-  const llm = config.OPENAI_API_KEY
-    ? new OpenAiLlm({ apiKey: config.OPENAI_API_KEY, baseURL: config.OPENAI_BASE_URL, model: config.OPENAI_MODEL, embeddingModel: config.OPENAI_EMBEDDING_MODEL, metrics })
-    : undefined;
-  const adviser = await createAdviser({ store, llm, config, log, metrics, knowledge });
-  return { adviser, close: () => store.close() };
 }
 
 await main(process.argv.slice(2));

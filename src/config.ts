@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 const emptyToUndefined = (value: unknown) => (value === '' ? undefined : value);
@@ -30,6 +31,18 @@ export const envSchema = z.object({
   LINE_CHANNEL_SECRET: optionalString,
   LINE_CHANNEL_ACCESS_TOKEN: optionalString,
   LINE_API_BASE_URL: urlWithDefault('https://api.line.me'),
+  /** Message content (images) and rich-menu images. */
+  LINE_DATA_API_BASE_URL: urlWithDefault('https://api-data.line.me'),
+  /** host[:port] that link reading may fetch even on a private or loopback address (tests, intranets). */
+  LINK_ALLOW_HOSTS: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .regex(/^[A-Za-z0-9.\-\[\]:]+(?:,[A-Za-z0-9.\-\[\]:]+)*$/, { message: 'must be a comma-separated list of host[:port]' })
+      .optional(),
+  ),
+  /** Address the server listens on: loopback in local mode unless set (a container sets 0.0.0.0). */
+  HOST: optionalString,
   REDIS_URL: z.preprocess(
     emptyToUndefined,
     z
@@ -58,6 +71,11 @@ export const envSchema = z.object({
   QUEUE: z.preprocess(emptyToUndefined, z.enum(['inline', 'stream'], { message: 'must be inline or stream' }).optional()),
   /** Run the stream consumer inside the web process (set off for separate `npm run worker` processes). */
   WORKER: onOff(true),
+  /** Open connections the server accepts at once; past it new ones are closed (slow clients cannot exhaust the process). */
+  HTTP_MAX_CONNECTIONS: integer(2_000, 10, 100_000),
+  /** Seconds a client has to send a request's headers, and its whole request. */
+  HTTP_HEADERS_TIMEOUT_SECONDS: integer(10, 1, 300),
+  HTTP_REQUEST_TIMEOUT_SECONDS: integer(30, 1, 600),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -70,8 +88,12 @@ export type Config = Omit<Env, 'QUEUE'> & {
   stateTtlSeconds: number;
 };
 
-/** Secret used to sign simulator events when no LINE channel is configured. */
-export const LOCAL_CHANNEL_SECRET = 'local-simulator-secret';
+/**
+ * Secret used to sign simulator events when no LINE channel is configured: made fresh by each
+ * process, so no one outside it can sign an event (a fixed, published secret could be used by any
+ * page or program that reaches the port).
+ */
+const localChannelSecret = randomBytes(24).toString('base64url');
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -100,7 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     ...e,
     QUEUE: e.QUEUE ?? (e.REDIS_URL ? 'stream' : 'inline'),
     localMode,
-    channelSecret: e.LINE_CHANNEL_SECRET ?? LOCAL_CHANNEL_SECRET,
+    channelSecret: e.LINE_CHANNEL_SECRET ?? localChannelSecret,
     stateTtlSeconds: e.STATE_TTL_DAYS * 86_400,
   };
 }

@@ -2,8 +2,9 @@ import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import type { Express } from 'express';
 import { createApp, type Health } from './app.ts';
+import { DEFAULT_OUTBOUND, installOutboundTimeouts } from './http/outbound.ts';
 import type { Config } from './config.ts';
-import { createAdviser } from './conversation/adviser.ts';
+import { createAdviser } from './conversation/pipeline.ts';
 import { CapturingLineGateway, type LineGateway, SdkLineGateway } from './line/gateway.ts';
 import { isSimulatedUser, RoutingLineGateway } from './line/routing-gateway.ts';
 import type { LlmPort } from './llm/llm.ts';
@@ -53,6 +54,8 @@ export type RuntimeOverrides = {
   extraRoutes?: (app: Express, runtime: Runtime) => void;
   /** Run the stream consumer here; defaults to WORKER (`npm run worker` forces it on). */
   consume?: boolean;
+  /** Outbound timeouts (tests shorten them). */
+  outbound?: Partial<Omit<import('./http/outbound.ts').OutboundTimeouts, 'lineOrigins'>>;
 };
 
 /**
@@ -67,6 +70,7 @@ export function queueModeOf(config: Config): QueueMode {
 /** Wires the adapters named by the configuration around the adviser; the imperative shell. */
 export async function createRuntime(config: Config, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const log = overrides.log ?? createLogger(config.LOG_LEVEL);
+  installOutboundTimeouts({ ...DEFAULT_OUTBOUND, lineOrigins: [config.LINE_API_BASE_URL, config.LINE_DATA_API_BASE_URL], ...(overrides.outbound ?? {}) });
   const metrics = createMetrics();
   const queueMetrics = createQueueMetrics(metrics);
   const queueMode = queueModeOf(config);
@@ -120,7 +124,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     log.info('no OPENAI_API_KEY: answers come from the offline composer');
   }
 
-  const adviser = await createAdviser({ store, llm, config, log, metrics, ...(overrides.now ? { now: overrides.now } : {}) });
+  const adviser = await createAdviser({ store, llm, config, log, metrics });
 
   const consume = queueMode === 'stream' && (overrides.consume ?? config.WORKER);
   let worker: StreamWorker | undefined;
@@ -151,9 +155,33 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
   handle = (event, options = {}) => handleEvent(event, deps, options);
 
   const inline = new KeyedSerialQueue();
+  /**
+   * Without the durable queue a passing failure (LINE out of reach longer than a reply token lives)
+   * is tried again here, after 2, 8 and 30 s, then given up and logged: nothing is lost silently.
+   */
+  const INLINE_RETRY_DELAYS_MS = [2_000, 8_000, 30_000];
+  const retryTimers = new Set<NodeJS.Timeout>();
+  let closing = false;
+  const handleInline = (event: unknown, attempt: number): void => {
+    void inline.run(orderingKey(event), async () => {
+      const outcome = await handle(event, attempt > 0 ? { takeover: true } : {});
+      if (outcome !== 'retry') return;
+      const delay = INLINE_RETRY_DELAYS_MS[attempt];
+      if (delay === undefined || closing) {
+        log.error({ attempts: attempt + 1 }, 'event failed every attempt in this process: given up');
+        return;
+      }
+      const timer = setTimeout(() => {
+        retryTimers.delete(timer);
+        handleInline(event, attempt + 1);
+      }, delay);
+      timer.unref();
+      retryTimers.add(timer);
+    });
+  };
   const handleHere = (events: readonly unknown[]) => {
     // Handled after the 200: concurrently across chats, in order within one chat.
-    for (const event of events) void inline.run(orderingKey(event), async () => void (await handle(event)));
+    for (const event of events) handleInline(event, 0);
   };
   const producer = queueMode === 'stream' && redis ? new StreamProducer(redis.client) : undefined;
   let fallingBack = false;
@@ -207,6 +235,8 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     handle: (event, options) => handle(event, options),
     turns,
     async close() {
+      closing = true;
+      for (const timer of retryTimers) clearTimeout(timer);
       await worker?.stop();
       await inline.drain();
       await store.close();

@@ -50,8 +50,30 @@ describe('cli ask', () => {
     const env = { REDIS_URL: testRedisUrl() };
     expect(cli(['ask', '--user', user, 'IT交流会で田中さんと名刺交換した、同い年の営業職'], { env }).status).toBe(0);
     const out = JSON.parse(cli(['ask', '--json', '--user', user, '田中さんを飲みに誘うには？'], { env }).stdout) as { reply: string; intent: string };
-    expect(out.intent).toBe('coaching');
+    expect(out.intent).toBe('contact-advice');
     expect(out.reply).toContain('田中さん');
+  });
+
+  it('adds the verdict and the quick replies when a turn judges an invitation, and a template’s text to the reply', () => {
+    const user = uniqueUserId();
+    const env = { REDIS_URL: testRedisUrl() };
+    const judged = JSON.parse(cli(['ask', '--json', '--user', user, '来週カフェ会あるけど来ない？すごい成功者を紹介するよ。終わったらいつもの場所で話そう'], { env }).stdout) as {
+      intent: string;
+      verdict?: { verdict: string; flags: unknown[] };
+      quickReplies: string[];
+    };
+    expect(judged.intent).toBe('judge');
+    expect(judged.verdict?.verdict).toBe('likely-trap');
+    expect(Array.isArray(judged.quickReplies)).toBe(true);
+    const question = JSON.parse(cli(['ask', '--json', '--user', user, '名刺って何枚持っていけばいい？'], { env }).stdout) as { verdict?: unknown; quickReplies: string[] };
+    expect(question.verdict).toBeUndefined();
+    expect(question.quickReplies.length).toBeGreaterThan(0);
+    const confirm = JSON.parse(cli(['ask', '--json', '--user', user, '私のデータを全部消してください'], { env }).stdout) as { reply: string; intent: string };
+    expect(confirm.intent).toBe('delete-request');
+    expect(confirm.reply).toContain('削除します');
+    const done = JSON.parse(cli(['ask', '--json', '--user', user, 'はい'], { env }).stdout) as { reply: string; intent: string };
+    expect(done.intent).toBe('delete-confirm');
+    expect(done.reply).toContain('すべて削除しました');
   });
 
   it('keeps memory in a local file when no REDIS_URL is set', () => {
@@ -61,7 +83,10 @@ describe('cli ask', () => {
     expect(out.intent).toBe('verdict-why');
   });
 
-  it('exits 2 on an unknown command', () => {
+  it('exits 2 on an unknown command, and prints its usage with status 0 for --help', () => {
     expect(cli(['shout']).status).toBe(2);
+    const help = cli(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/usage:[\s\S]*ask[\s\S]*verdict/);
   });
 });

@@ -1,6 +1,6 @@
 // SIMULATOR=on beside a real channel: simulated users' calls stay in-process, real users' go to LINE.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { LineMessage } from '../src/adviser/types.ts';
+import type { LineMessage } from '../src/types.ts';
 import { CapturingLineGateway, SdkLineGateway } from '../src/line/gateway.ts';
 import { capturingGatewayOf, RoutingLineGateway, simulatedReplyToken, userOfSimulatedReplyToken } from '../src/line/routing-gateway.ts';
 import { LineApiRecorder } from './support/line-recorder.ts';

@@ -83,7 +83,7 @@ describe.skipIf(!haveChromium)(
     });
 
     it('shows the turn in the developer panel: intent, verdict flags and the knowledge they rest on', async () => {
-      await expect.poll(() => page.locator('[data-testid=dev-intent]').textContent()).toBe('invitation');
+      await expect.poll(() => page.locator('[data-testid=dev-intent]').textContent()).toBe('judge');
       const panel = page.locator('#dev-latest');
       expect(await panel.locator('.flags li').count()).toBeGreaterThan(0);
       expect(await panel.locator('.flag-dot--red').count()).toBeGreaterThan(0);
@@ -99,12 +99,12 @@ describe.skipIf(!haveChromium)(
       expect(existsSync(SCREENSHOT)).toBe(true);
     });
 
-    it('answers a tapped quick reply with a follow-up about the same invitation', async () => {
-      const chips = page.locator('.quick-reply');
-      await chips.first().waitFor();
-      const label = (await chips.first().textContent())?.trim() ?? '';
+    it('answers a tapped button on the card with a follow-up about the same invitation', async () => {
+      const buttons = page.locator('[data-testid=flex-bubble]').last().locator('button');
+      await buttons.first().waitFor();
+      const label = (await buttons.first().textContent())?.trim() ?? '';
       const before = await botRows().count();
-      await chips.first().click();
+      await buttons.first().click();
       await expect.poll(() => botRows().count(), { timeout: 15_000 }).toBeGreaterThan(before);
       expect(await userRows().last().textContent()).toContain(label);
       expect(await page.locator('[data-testid=dev-intent]').textContent()).toMatch(/^verdict-/);

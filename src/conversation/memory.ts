@@ -2,11 +2,11 @@
 // and the recent turns. Every key is per user and carries the configured TTL.
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { type Contact, STAGES } from '../adviser/contacts.ts';
-import type { Verdict } from '../adviser/types.ts';
-import { keys, type StateStore } from '../store/store.ts';
+import { type Contact, STAGES } from '../coaching/contacts.ts';
+import type { Verdict } from '../types.ts';
+import { keys, type StateStore, StoreUnavailableError } from '../store/store.ts';
 
-const verdictSchema: z.ZodType<Verdict & { explanation?: string | undefined }> = z.object({
+const verdictSchema: z.ZodType<Verdict> = z.object({
   level: z.enum(['legit', 'caution', 'likely-trap']),
   score: z.number(),
   flags: z.array(
@@ -21,18 +21,30 @@ const verdictSchema: z.ZodType<Verdict & { explanation?: string | undefined }> =
     }),
   ),
   advice: z.array(z.string()),
-  /** The LLM's explanation, when one wrote it; "なぜ？" shows it. */
+  personal: z.boolean().optional(),
+  /** The LLM's explanation, kept only when its level stood; 「なぜ？」 shows it. */
   explanation: z.string().optional(),
+  read: z.string().optional(),
+  readFrom: z.enum(['image', 'page']).optional(),
+  readHost: z.string().optional(),
 });
 
 export const profileSchema = z.object({
   /** Changes on reset; postback buttons carry it so an old button cannot act on a new conversation. */
   session: z.string(),
-  lastTopic: z
-    .object({ query: z.string(), chunkIds: z.array(z.string()), intent: z.string(), at: z.number() })
+  /** The card the bot last answered from, the cards next to it, and which layers were shown. */
+  lastAnswer: z
+    .object({
+      query: z.string(),
+      cardId: z.string(),
+      relatedIds: z.array(z.string()),
+      shown: z.array(z.enum(['answer', 'why', 'example', 'more'])),
+      at: z.number(),
+    })
     .optional(),
   lastVerdict: z.object({ verdict: verdictSchema, invitation: z.string(), at: z.number() }).optional(),
-  pendingInvitation: z.object({ text: z.string(), at: z.number() }).optional(),
+  /** The invitation last pasted, and how many forwarded parts it was merged from. */
+  pendingInvitation: z.object({ text: z.string(), parts: z.number().int().positive().default(1), at: z.number() }).optional(),
   /** Older turns folded into a few short lines, so context survives the bounded turn list. */
   summary: z.array(z.string()).optional(),
   /** Set while a 「データを削除」 confirmation is open. */
@@ -68,6 +80,15 @@ export const MAX_TURN_CHARS = 1_500;
 
 export const newSession = () => randomBytes(6).toString('base64url');
 
+/** Stored text that is not JSON (corrupted, or written by something else) reads as nothing. */
+function parseJson(raw: string): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
 /** One short line per user turn: what it was about and how it began. */
 export function foldIntoSummary(summary: string[], dropped: Turn[]): string[] {
   const lines = dropped
@@ -75,6 +96,9 @@ export function foldIntoSummary(summary: string[], dropped: Turn[]): string[] {
     .map((t) => `${new Date(t.at).toISOString().slice(0, 10)} ${t.intent ?? 'question'}: ${t.text.replace(/\s+/g, ' ').slice(0, 40)}`);
   return [...summary, ...lines].slice(-MAX_SUMMARY_LINES);
 }
+
+/** What a turn read from the store; `readable` false means the reads failed and nothing is known. */
+export type LoadedState = { profile: Profile; contacts: Contact[]; readable: boolean };
 
 export class MemoryRepository {
   readonly #store: StateStore;
@@ -85,10 +109,25 @@ export class MemoryRepository {
     this.#ttlSeconds = ttlSeconds;
   }
 
+  /**
+   * The profile and the contacts, read together (with Redis each is a round trip). A read that
+   * failed is reported as unreadable, never as "nothing stored": the turn then answers without
+   * memory and saves nothing that would overwrite what it could not read.
+   */
+  async load(userId: string): Promise<LoadedState> {
+    try {
+      const [profile, contacts] = await Promise.all([this.loadProfile(userId), this.loadContacts(userId)]);
+      return { profile, contacts, readable: true };
+    } catch (err) {
+      if (!(err instanceof StoreUnavailableError)) throw err;
+      return { profile: { session: newSession() }, contacts: [], readable: false };
+    }
+  }
+
   async loadProfile(userId: string): Promise<Profile> {
     const raw = await this.#store.get(keys.user(userId, 'profile'));
     if (raw) {
-      const parsed = profileSchema.safeParse(JSON.parse(raw));
+      const parsed = profileSchema.safeParse(parseJson(raw));
       if (parsed.success) return parsed.data;
     }
     return { session: newSession() };
@@ -116,7 +155,7 @@ export class MemoryRepository {
   async loadContacts(userId: string): Promise<Contact[]> {
     const raw = await this.#store.get(keys.user(userId, 'contacts'));
     if (!raw) return [];
-    const parsed = z.array(contactSchema).safeParse(JSON.parse(raw));
+    const parsed = z.array(contactSchema).safeParse(parseJson(raw));
     return parsed.success ? parsed.data : [];
   }
 
@@ -130,16 +169,15 @@ export class MemoryRepository {
     await this.#store.set(key, JSON.stringify(newest), this.#ttlSeconds);
   }
 
-  /** Forgets the conversation (turns, topic, verdict) but keeps contacts; starts a new session. */
-  async resetConversation(userId: string): Promise<Profile> {
+  /** Forgets the conversation's turns (a reset); the profile is replaced by the caller, contacts stay. */
+  async forgetTurns(userId: string): Promise<void> {
     await this.#store.delete(keys.user(userId, 'turns'));
-    return { session: newSession() };
   }
 
   async recentTurns(userId: string): Promise<Turn[]> {
     const raw = await this.#store.listRange(keys.user(userId, 'turns'));
     return raw.flatMap((line) => {
-      const parsed = turnSchema.safeParse(JSON.parse(line));
+      const parsed = turnSchema.safeParse(parseJson(line));
       return parsed.success ? [parsed.data] : [];
     });
   }

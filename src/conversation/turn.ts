@@ -1,4 +1,4 @@
-import type { LineMessage, SourceRef, Verdict } from '../adviser/types.ts';
+import type { LineMessage, SourceRef, Verdict } from '../types.ts';
 
 /** One thing a user said (or tapped) to the bot. */
 export type TurnInput = {

@@ -1,5 +1,5 @@
 import { HTTPFetchError, messagingApi } from '@line/bot-sdk';
-import type { LineMessage } from '../adviser/types.ts';
+import type { LineMessage } from '../types.ts';
 
 /** The few Messaging API calls the bot makes. */
 export interface LineGateway {

@@ -1,7 +1,7 @@
 // With SIMULATOR=on and a real channel, simulated users must never reach LINE: their calls stay
 // in-process for the simulator page, and every other call goes to the Messaging API as usual.
 import { randomBytes } from 'node:crypto';
-import type { LineMessage } from '../adviser/types.ts';
+import type { LineMessage } from '../types.ts';
 import { CapturingLineGateway, type LineGateway } from './gateway.ts';
 
 /** Real LINE user ids are "U" + 32 hex digits, so "Usim…" can never name a real user. */
