@@ -1,10 +1,11 @@
 // `npm run bench`: every performance and resilience figure, measured in one run on this machine,
 // printed as a report and written to bench/results/latest.json. Loopback only; every loop bounded.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchAckThroughput } from './ack-throughput.ts';
 import { benchCrashRestart } from './crash-restart.ts';
+import { benchDecisions } from './decisions.ts';
 import { benchRedelivery } from './redelivery.ts';
 import { benchRedisOutage } from './redis-outage.ts';
 import { benchContext, type Target } from './support/context.ts';
@@ -49,19 +50,13 @@ await section('ackThroughput', 'Webhook acknowledgement throughput (vs a bare Ex
   `single process (npm start):    ${r.singleProcess.requestsPerSecond} req/s while answering ${r.singleProcess.answeredPerSecond}/s, p99 ${r.singleProcess.p99Ms} ms — ratio ${r.singleProcess.ratio}`,
 ]);
 
-const retrievalModule = new URL('./retrieval.ts', import.meta.url);
-if (existsSync(retrievalModule)) {
-  heading('Retrieval latency');
-  try {
-    const { benchRetrieval } = (await import(retrievalModule.href)) as { benchRetrieval: () => { p50Ms: number; p99Ms: number; queries: number } };
-    const r = benchRetrieval();
-    results.retrieval = r;
-    ctx.say(`searchKnowledge: p50 ${r.p50Ms.toFixed(3)} ms, p99 ${r.p99Ms.toFixed(3)} ms over ${r.queries} queries`);
-  } catch (err) {
-    results.retrieval = { error: err instanceof Error ? err.message : String(err) };
-    ctx.say(`ERROR ${String(err)}`);
-  }
-}
+await section('decisions', 'Decisions in one process: understanding, verdict, card ranking, a whole offline turn', () => benchDecisions(), (r) => [
+  `understanding a message:         p50 ${r.understanding.p50Ms} ms, p99 ${r.understanding.p99Ms} ms (${r.understanding.n})`,
+  `judging an invitation:           p50 ${r.verdict.p50Ms} ms, p99 ${r.verdict.p99Ms} ms (${r.verdict.n})`,
+  `judging 5,000 characters:        p50 ${r.verdictLong.p50Ms} ms, p99 ${r.verdictLong.p99Ms} ms (${r.verdictLong.n})`,
+  `ranking the cards for a question: p50 ${r.ranking.p50Ms} ms, p99 ${r.ranking.p99Ms} ms (${r.ranking.n})`,
+  `offline turn, question:          p50 ${r.turnWithUnderstanding.p50Ms} ms, p99 ${r.turnWithUnderstanding.p99Ms} ms; a button command: p50 ${r.turnWithoutUnderstanding.p50Ms} ms`,
+]);
 
 await section('redelivery', 'Two server processes, one Redis: 1,000 events, 20% redelivered to the other process', () => benchRedelivery(ctx), (r) => [
   `${r.events} events (${r.redelivered} also delivered to the other process at the same moment): ${r.answeredOnce} answered once, ${r.answeredTwice} twice, ${r.missing} missing`,
