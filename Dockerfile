@@ -11,6 +11,10 @@ FROM node:24-slim
 ENV NODE_ENV=production \
     PORT=3000
 WORKDIR /app
+# Tesseract and its Japanese data from Debian read text in images (src/reading/image.ts).
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-jpn \
+ && rm -rf /var/lib/apt/lists/*
 # Code stays owned by root: the process can read it but not change it.
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json ./
