@@ -9,17 +9,21 @@ RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
 FROM node:24-slim
 ENV NODE_ENV=production \
-    PORT=3000
+    PORT=3000 \
+    HOST=0.0.0.0
 WORKDIR /app
-# Tesseract and its Japanese data from Debian read text in images (src/reading/image.ts).
+# Tesseract and its Japanese data (horizontal and vertical) from Debian read text in images
+# (src/reading/image.ts).
 RUN apt-get update \
- && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-jpn \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert \
  && rm -rf /var/lib/apt/lists/*
 # Code stays owned by root: the process can read it but not change it.
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json package-lock.json ./
 COPY src ./src
 COPY knowledge ./knowledge
+COPY models ./models
+COPY data/lexicon ./data/lexicon
 COPY prompts ./prompts
 COPY assets ./assets
 # The CLI keeps its memory in .cache when no REDIS_URL is set; that one directory is writable.

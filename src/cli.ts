@@ -1,5 +1,6 @@
 // Command line: `ask` (one conversation turn) and `verdict` (judge an invitation from stdin).
 // Uses the same configuration as the server (REDIS_URL, OPENAI_*).
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from './config.ts';
 import { flatten, quickReplyLabels } from './conversation/flatten.ts';
@@ -84,11 +85,24 @@ async function main(argv: string[]): Promise<void> {
     } catch (err) {
       usageError(`verdict: ${(err as Error).message}`);
     }
-    const invitation = (await readStdin()).trim();
-    if (!invitation) usageError('verdict: no invitation on standard input');
+    let image: Uint8Array | undefined;
+    if (values.image !== undefined) {
+      try {
+        image = new Uint8Array(readFileSync(values.image));
+      } catch (err) {
+        usageError(`verdict: cannot read the image ${values.image} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+    }
+    const invitation = image ? '' : (await readStdin()).trim();
+    if (!image && !invitation) usageError('verdict: no invitation on standard input');
     const { adviser, close } = await buildAdviser(config);
-    const verdict = await adviser.verdictOf(invitation, 'cli-verdict', Date.now());
+    const { verdict, reply } = await adviser.verdictOf(image ? { image } : { text: invitation }, 'cli-verdict', Date.now());
     await close();
+    if (!verdict) {
+      // Nothing to judge (a photo, an unreadable link): say so, as the bot would, and exit 1.
+      console.error(flatten(reply.messages));
+      process.exit(1);
+    }
     console.log(values.json ? JSON.stringify(verdictJson(verdict)) : flatten(verdictMessages(verdict)));
     return;
   }

@@ -54,6 +54,8 @@ export const envSchema = z.object({
   OPENAI_BASE_URL: optionalUrl(),
   OPENAI_MODEL: z.preprocess(emptyToUndefined, z.string().min(1).default('gpt-4o-mini')),
   OPENAI_EMBEDDING_MODEL: z.preprocess(emptyToUndefined, z.string().min(1).default('text-embedding-3-small')),
+  /** The model accepts images: it transcribes screenshots and flyers, and OCR is the fallback. */
+  OPENAI_VISION: onOff(false),
   LOG_LEVEL: z.preprocess(
     emptyToUndefined,
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be a pino level (info, debug, …)' }).default('info'),

@@ -104,7 +104,7 @@ export async function createRuntime(config: Config, overrides: RuntimeOverrides 
     log.info('no LINE credentials: local mode, replies are captured for the simulator page');
     line = new CapturingLineGateway();
   } else {
-    const real = new SdkLineGateway(config.LINE_CHANNEL_ACCESS_TOKEN!, config.LINE_API_BASE_URL);
+    const real = new SdkLineGateway(config.LINE_CHANNEL_ACCESS_TOKEN!, config.LINE_API_BASE_URL, config.LINE_DATA_API_BASE_URL);
     // Simulated users ("Usim…") must never reach LINE: their calls stay here for the page.
     line = config.SIMULATOR ? new RoutingLineGateway(real) : real;
   }

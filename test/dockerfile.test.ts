@@ -13,8 +13,13 @@ describe('the production image', () => {
   });
 
   it('carries every folder the server reads at run time', () => {
-    for (const folder of ['src', 'knowledge', 'prompts', 'node_modules', 'package.json']) expect(copied).toContain(folder);
+    for (const folder of ['src', 'knowledge', 'prompts', 'models', 'data/lexicon', 'node_modules', 'package.json']) expect(copied).toContain(folder);
     expect(readdirSync(new URL('../prompts/', import.meta.url)).length).toBeGreaterThan(0);
+  });
+
+  it('installs Tesseract with its horizontal and vertical Japanese data, and listens on every interface of its container', () => {
+    expect(finalStage).toMatch(/tesseract-ocr tesseract-ocr-jpn tesseract-ocr-jpn-vert/);
+    expect(finalStage).toMatch(/HOST=0\.0\.0\.0/);
   });
 
   it('runs as a non-root user, with node as PID 1 and a health check on /healthz', () => {

@@ -1,9 +1,13 @@
 // The simulator page in Debian's headless chromium: a person forwards an invitation, reads the
-// verdict card, taps a quick reply and reads the follow-up — all through the real webhook path.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+// verdict card, taps a button and reads the follow-up, sends a link and an image — all through the
+// real webhook path.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { spawnSync } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mountSimulator, type SimulatorEntry } from '../src/simulator/routes.ts';
 import { type RunningBot, startBot } from './support/bot-server.ts';
@@ -11,6 +15,9 @@ import { LineApiRecorder } from './support/line-recorder.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
+const haveTesseract = spawnSync('tesseract', ['--version']).status === 0;
+let pages: Server;
+let pagesHost = '';
 const SCREENSHOT = 'test-results/simulator.png';
 
 const TRAP_INVITATION = [
@@ -35,8 +42,15 @@ describe.skipIf(!haveChromium)(
   haveChromium ? 'the simulator page' : `the simulator page (skipped: ${CHROMIUM} is missing — apt-get install chromium)`,
   () => {
     beforeAll(async () => {
+      // An event page on loopback, which the bot may read because LINK_ALLOW_HOSTS names it.
+      pages = createServer((req, res) => {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(readFileSync(new URL('./fixtures/pages/event-jsonld.html', import.meta.url)));
+      });
+      await new Promise<void>((resolve) => pages.listen(0, '127.0.0.1', () => resolve()));
+      pagesHost = `127.0.0.1:${(pages.address() as AddressInfo).port}`;
       // Local mode: no LINE credentials, so the bot's Messaging API calls are captured in-process.
-      bot = await startBot({ LINE_CHANNEL_SECRET: undefined, LINE_CHANNEL_ACCESS_TOKEN: undefined }, { extraRoutes: mountSimulator });
+      bot = await startBot({ LINE_CHANNEL_SECRET: undefined, LINE_CHANNEL_ACCESS_TOKEN: undefined, LINK_ALLOW_HOSTS: pagesHost }, { extraRoutes: mountSimulator });
       profileDir = mkdtempSync(join(tmpdir(), 'kab-chromium-'));
       context = await chromium.launchPersistentContext(profileDir, {
         executablePath: CHROMIUM,
@@ -63,6 +77,7 @@ describe.skipIf(!haveChromium)(
       await context?.close();
       if (profileDir) rmSync(profileDir, { recursive: true, force: true });
       await bot?.stop();
+      await new Promise<void>((resolve) => pages?.close(() => resolve()));
     });
 
     it('opens like a LINE chat with the bot: its name in the header and a welcome message', async () => {
@@ -131,6 +146,24 @@ describe.skipIf(!haveChromium)(
       await userRows().filter({ hasText: 'カフェ会ってどんな感じ？' }).waitFor();
       await expect.poll(() => botRows().count(), { timeout: 15_000 }).toBeGreaterThan(before);
       expect(await page.inputValue('#composer-input')).toBe('');
+    });
+
+    it('sends a link to an event page and answers with a verdict card that says it read the page', async () => {
+      const before = await page.locator('[data-testid=flex-bubble]').count();
+      await page.fill('#composer-input', `このイベントどうかな？ http://${pagesHost}/event/42`);
+      await page.press('#composer-input', 'Enter');
+      await expect.poll(() => page.locator('[data-testid=flex-bubble]').count(), { timeout: 15_000 }).toBeGreaterThan(before);
+      expect(await page.locator('[data-testid=flex-bubble]').last().textContent()).toMatch(VERDICT_LABELS);
+      await expect.poll(() => botRows().last().textContent(), { timeout: 5_000 }).toContain(`リンク先（${pagesHost.split(':')[0]}）`);
+    });
+
+    it.skipIf(!haveTesseract)('sends an image of a flyer and answers with a verdict card quoting what it read', async () => {
+      const before = await page.locator('[data-testid=flex-bubble]').count();
+      await page.setInputFiles('#composer-image', new URL('./fixtures/images/flyer-11-income-seminar.png', import.meta.url).pathname);
+      await userRows().filter({ hasText: '画像' }).last().waitFor();
+      await expect.poll(() => page.locator('[data-testid=flex-bubble]').count(), { timeout: 20_000 }).toBeGreaterThan(before);
+      expect(await page.locator('[data-testid=flex-bubble]').last().textContent()).toMatch(/危険の可能性大|注意/);
+      await expect.poll(() => botRows().last().textContent(), { timeout: 5_000 }).toContain('画像の文字を読み取って');
     });
 
     it('runs without script errors in the page', () => {

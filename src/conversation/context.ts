@@ -2,6 +2,7 @@
 // returns, and the small builders for LINE messages. Handlers read the context and return a reply;
 // the pipeline loads state before and remembers after.
 import type { Hit } from '../answers/retrieval.ts';
+import type { PageFacts } from '../reading/link.ts';
 import type { Contact } from '../coaching/contacts.ts';
 import { copy } from '../copy.ts';
 import type { Chunk } from '../knowledge/schema.ts';
@@ -33,9 +34,15 @@ export type Services = {
   judge(ctx: TurnContext, invitation: string): Promise<Verdict>;
   /** The LLM's phrasing of an answer grounded in the given cards, or the offline text. */
   phrase(ctx: TurnContext, request: PhraseRequest): Promise<string>;
+  /** The text in an image: the LLM transcribes when it can see images, else OCR (also the fallback). */
+  readImage(ctx: TurnContext, bytes: Uint8Array): Promise<ImageReading>;
+  /** The event facts of a linked page, read server-side behind the address guard. */
+  readLink(url: string): Promise<PageFacts | { failure: string }>;
   /** Reads stage and marital status from a contact report. */
   readContact(text: string): { stage?: Contact['stage'] | undefined; marital?: Contact['marital'] | undefined; metAt?: string | undefined };
 };
+
+export type ImageReading = { text: string; hasText: boolean; via: 'llm' | 'ocr' } | { failure: 'too-large' | 'not-an-image' | 'unreadable' };
 
 export type PhraseRequest = { query: string; cards: readonly Chunk[]; offline: string; contactContext?: string };
 

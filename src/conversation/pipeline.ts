@@ -18,13 +18,17 @@ import { keys, type StateStore, StoreUnavailableError } from '../store/store.ts'
 import type { Verdict } from '../types.ts';
 import { type ContactReader, shippedContactReader } from '../understanding/contact-details.ts';
 import { exactAct, exactAction } from '../understanding/exact.ts';
-import { shippedUnderstander, type Understander } from '../understanding/model.ts';
+import { buildUnderstandingPrompt, COMMAND_CONFIDENCE, combineReadings, llmUnderstandingSchema } from '../understanding/llm.ts';
+import { type Reading, shippedUnderstander, type Understander } from '../understanding/model.ts';
 import { type Action, CONFIRMATION_WINDOW_MS, type Dialogue, lastTurnOf, resolve } from '../understanding/resolve.ts';
 import { shippedVerdictModel, type VerdictModel } from '../verdict/judge.ts';
 import { buildReadingPrompt, factsFromLlm, llmReadingSchema } from '../verdict/llm.ts';
 import { judgeInvitation } from '../verdict/verdict.ts';
 import { MAX_INVITATION_CHARS } from '../verdict/clauses.ts';
-import { type ConversationState, type Handler, reply, type Services, text, type TurnContext } from './context.ts';
+import { type ConversationState, type Handler, type ImageReading, reply, type Services, text, type TurnContext } from './context.ts';
+import { ImageTooLargeError, looksLikeText, NotAnImageError, readImageText } from '../reading/image.ts';
+import { findUrls, linkKind, type PageFacts, parseAllowHosts, readLink } from '../reading/link.ts';
+import type { Act } from '../understanding/acts.ts';
 import { flatten, stampSession } from './flatten.ts';
 import { actionOfPostback, parsePostback } from './postbacks.ts';
 import { HANDLERS } from './handlers/index.ts';
@@ -55,7 +59,8 @@ export const shippedModels = (): Models => ({ understander: shippedUnderstander(
 export type AdviserDeps = {
   store: StateStore;
   llm: LlmPort | undefined;
-  config: Pick<Config, 'stateTtlSeconds' | 'LLM_TIMEOUT_MS' | 'RATE_LIMIT_MESSAGES' | 'RATE_LIMIT_WINDOW_SECONDS' | 'LLM_DAILY_BUDGET'>;
+  config: Pick<Config, 'stateTtlSeconds' | 'LLM_TIMEOUT_MS' | 'RATE_LIMIT_MESSAGES' | 'RATE_LIMIT_WINDOW_SECONDS' | 'LLM_DAILY_BUDGET'> &
+    Partial<Pick<Config, 'OPENAI_VISION' | 'LINK_ALLOW_HOSTS'>>;
   log: Logger;
   metrics: Metrics;
   knowledge?: KnowledgeBase;
@@ -65,11 +70,32 @@ export type AdviserDeps = {
 export type ConversationAdviser = Adviser & {
   knowledge: KnowledgeBase;
   memory: MemoryRepository;
-  /** The verdict on an invitation, as a turn would give it (the CLI's `verdict`). */
-  verdictOf(invitation: string, userId: string, now: number): Promise<Verdict>;
+  /**
+   * The verdict on an invitation as a turn would give it (the CLI's `verdict`): text (its links read
+   * too) or an image. Undefined when there was nothing to judge (a photo, an unreadable link).
+   */
+  verdictOf(input: { text?: string; image?: Uint8Array }, userId: string, now: number): Promise<{ verdict?: Verdict; reply: TurnResult }>;
 };
 
 const DAY_MS = 86_400_000;
+
+/** The LLM's reading of a message waits at most this long; the trained model answers past it. */
+const UNDERSTANDING_TIMEOUT_MS = 4_000;
+/** A command the trained model is sure of needs no second opinion (and spends no LLM budget). */
+const COMMAND_ACTS_SURE = (reading: Reading): boolean =>
+  ['delete-data', 'reset', 'help', 'list-contacts', 'forget-contact', 'yes', 'no', 'harmful'].includes(reading.act) && reading.confidence >= COMMAND_CONFIDENCE;
+
+/** Acts under which a message with a link is about that link (a command or a harmful request is not). */
+const LINK_MAY_BE_JUDGED: ReadonlySet<Act> = new Set(['invitation', 'check-this', 'question', 'out-of-scope', 'smalltalk', 'feeling', 'thanks', 'greeting']);
+
+/** The image type from its first bytes (PNG, JPEG, GIF, WebP), for the data URL sent to a model. */
+function sniffImageType(bytes: Uint8Array): string {
+  if (bytes[0] === 0x89 && bytes[1] === 0x50) return 'image/png';
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) return 'image/jpeg';
+  if (bytes[0] === 0x47 && bytes[1] === 0x49) return 'image/gif';
+  if (bytes[8] === 0x57 && bytes[9] === 0x45) return 'image/webp';
+  return 'application/octet-stream';
+}
 /** LINE allows 5,000 characters a message; a turn never reads more than that. */
 export const MAX_TURN_CHARS = 5_000;
 
@@ -120,8 +146,12 @@ export async function createAdviser(deps: AdviserDeps): Promise<ConversationAdvi
     return (await count(keys.limit(userId, `rate:${window}`), config.RATE_LIMIT_WINDOW_SECONDS)) <= config.RATE_LIMIT_MESSAGES;
   }
 
-  async function takeLlmBudget(userId: string, now: number): Promise<boolean> {
-    if (!llm) return false;
+  /**
+   * One LLM call from the user's daily budget. None is taken while the endpoint is known to be out of
+   * reach (the last call failed to connect or timed out): the next turn's first call tries again.
+   */
+  async function takeLlmBudget(userId: string, now: number, probe = false): Promise<boolean> {
+    if (!llm || (!probe && !llm.reachable())) return false;
     const day = new Date(now).toISOString().slice(0, 10);
     return (await count(keys.limit(userId, `llm:${day}`), DAY_MS / 1000 + 3_600)) <= config.LLM_DAILY_BUDGET;
   }
@@ -187,12 +217,46 @@ export async function createAdviser(deps: AdviserDeps): Promise<ConversationAdvi
     }
   }
 
+  /** OCR reads screenshots; a model that sees images transcribes instead, with OCR as the fallback. */
+  async function readImage(ctx: TurnContext, bytes: Uint8Array): Promise<ImageReading> {
+    if (config.OPENAI_VISION && llm && (await takeLlmBudget(ctx.userId, ctx.now))) {
+      try {
+        const transcribed = await llm.transcribeImage(bytes, { timeoutMs, mimeType: sniffImageType(bytes) });
+        if (transcribed.trim()) return { text: transcribed, hasText: looksLikeText({ text: transcribed, confidence: 1 }), via: 'llm' };
+      } catch (err) {
+        log.warn({ err: err instanceof Error ? err.name : 'error' }, 'image transcription failed: OCR reads it');
+      }
+    }
+    try {
+      const read = await readImageText(bytes);
+      return { text: read.text, hasText: looksLikeText(read), via: 'ocr' };
+    } catch (err) {
+      log.warn({ err: err instanceof Error ? err.name : 'error' }, 'image could not be read');
+      if (err instanceof ImageTooLargeError) return { failure: 'too-large' };
+      if (err instanceof NotAnImageError) return { failure: 'not-an-image' };
+      return { failure: 'unreadable' };
+    }
+  }
+
+  const allowHosts = parseAllowHosts(config.LINK_ALLOW_HOSTS);
+  async function readLinkedPage(url: string): Promise<PageFacts | { failure: string }> {
+    try {
+      return await readLink(url, { allowHosts });
+    } catch (err) {
+      // Logged by kind and host only: a URL's path can carry personal data.
+      log.info({ err: err instanceof Error ? err.name : 'error', host: linkKind(url).host }, 'linked page could not be read');
+      return { failure: err instanceof Error ? err.name : 'error' };
+    }
+  }
+
   const services: Services = {
     card: (id) => cardsById.get(id),
     cardSources: knowledge.sources,
     search,
     judge,
     phrase,
+    readImage,
+    readLink: readLinkedPage,
     readContact: (t) => models.contacts.read(t),
   };
 
@@ -211,14 +275,36 @@ export async function createAdviser(deps: AdviserDeps): Promise<ConversationAdvi
     };
   }
 
+  /**
+   * The LLM's reading when one is configured and within budget (structured, checked, combined with
+   * the trained model's); the trained model's alone otherwise, or when the LLM fails.
+   */
+  async function readMessage(text: string, last: ReturnType<typeof lastTurnOf>, userId: string, now: number): Promise<Reading> {
+    const trained = models.understander.read(text, last);
+    if (!llm || COMMAND_ACTS_SURE(trained) || !(await takeLlmBudget(userId, now, true))) return trained;
+    try {
+      const llmReading = await llm.completeJson(buildUnderstandingPrompt(maskPersonalData(text).slice(0, 2_000), last), llmUnderstandingSchema, {
+        timeoutMs: Math.min(timeoutMs, UNDERSTANDING_TIMEOUT_MS),
+        purpose: 'understanding',
+      });
+      return combineReadings(trained, llmReading, text);
+    } catch (err) {
+      log.warn({ err: err instanceof Error ? err.name : 'error' }, 'LLM understanding failed: the trained model decides');
+      return trained;
+    }
+  }
+
   /** What a message means: an exact command or button label first, then the models and the dialogue. */
-  function understand(ctx: Pick<TurnContext, 'text' | 'input' | 'state' | 'dialogue'>): { action: Action; reading?: TurnContext['reading'] } {
+  async function understand(ctx: Pick<TurnContext, 'text' | 'input' | 'state' | 'dialogue' | 'userId' | 'now'>): Promise<{ action: Action; reading?: TurnContext['reading'] }> {
     if (ctx.input.postback) return { action: actionOfPostback(parsePostback(ctx.input.postback), ctx.state.profile.session) };
+    if (ctx.input.image || ctx.input.imageFailure) return { action: 'judge-image' };
     const named = exactAction(ctx.text);
     if (named) return { action: named };
     const exact = exactAct(ctx.text);
-    const reading = models.understander.read(ctx.text, lastTurnOf(ctx.dialogue));
+    const reading = exact ? models.understander.read(ctx.text, lastTurnOf(ctx.dialogue)) : await readMessage(ctx.text, lastTurnOf(ctx.dialogue), ctx.userId, ctx.now);
     if (exact) return { action: resolve(exact, ctx.dialogue, reading.person), reading: { ...reading, act: exact } };
+    // A link to read is an invitation to judge, unless the message asks something else of the bot.
+    if (findUrls(ctx.text).length > 0 && LINK_MAY_BE_JUDGED.has(reading.act)) return { action: 'judge', reading };
     return { action: resolve(reading.act, ctx.dialogue, reading.person), reading };
   }
 
@@ -271,7 +357,7 @@ export async function createAdviser(deps: AdviserDeps): Promise<ConversationAdvi
     const bounded = (input.text ?? '').slice(0, MAX_TURN_CHARS);
     const dialogue = dialogueOf(state, now);
     const base = { input, text: bounded, now, userId, state, dialogue, services, log };
-    const { action, reading } = understand(base);
+    const { action, reading } = await understand(base);
     const ctx: TurnContext = { ...base, reading, action };
     let result: TurnResult;
     try {
@@ -294,10 +380,13 @@ export async function createAdviser(deps: AdviserDeps): Promise<ConversationAdvi
     return result;
   }
 
-  async function verdictOf(invitation: string, userId: string, now: number): Promise<Verdict> {
+  async function verdictOf(input: { text?: string; image?: Uint8Array }, userId: string, now: number): Promise<{ verdict?: Verdict; reply: TurnResult }> {
     const state: ConversationState = { profile: { session: 'cli' }, contacts: [], readable: false, contactsChanged: false, forgetTurns: false };
-    const ctx: TurnContext = { input: { userId, chatType: 'user', now, text: invitation }, text: invitation, now, userId, state, dialogue: dialogueOf(state, now), action: 'judge', services, log };
-    return judge(ctx, invitation.slice(0, MAX_INVITATION_CHARS));
+    const invitation = (input.text ?? '').slice(0, MAX_INVITATION_CHARS);
+    const action = input.image ? 'judge-image' : 'judge';
+    const ctx: TurnContext = { input: { userId, chatType: 'user', now, ...input }, text: invitation, now, userId, state, dialogue: dialogueOf(state, now), action, services, log };
+    const result = await HANDLERS[action](ctx);
+    return { ...(result.verdict ? { verdict: result.verdict } : {}), reply: result };
   }
 
   return { turn, slow: llm !== undefined, knowledge, memory, verdictOf };

@@ -8,6 +8,10 @@ export type TurnInput = {
   now: number;
   text?: string;
   postback?: string;
+  /** An image the user sent (bytes, kept only for this turn). */
+  image?: Uint8Array;
+  /** The image could not be fetched: too large, or gone. */
+  imageFailure?: 'too-large' | 'unavailable';
 };
 
 /** What the developer panel and the CLI's --json show about a turn. */

@@ -7,6 +7,35 @@ export interface LineGateway {
   /** `retryKey` makes a retried push idempotent on LINE's side (X-Line-Retry-Key). */
   push(to: string, messages: LineMessage[], retryKey: string): Promise<void>;
   showLoading(chatId: string, seconds: number): Promise<void>;
+  /** The bytes a user sent (an image), read no further than `maxBytes` (ContentTooLargeError past it). */
+  getMessageContent(messageId: string, maxBytes: number): Promise<Uint8Array>;
+}
+
+/** A user's image (or other content) larger than the bot reads. */
+export class ContentTooLargeError extends Error {
+  override name = 'ContentTooLargeError';
+  readonly limit: number;
+  constructor(limit: number) {
+    super(`content larger than ${limit} bytes`);
+    this.limit = limit;
+  }
+}
+
+/** Reads a stream to its end, or throws as soon as it passes the cap (nothing more is buffered). */
+export async function readCapped(stream: AsyncIterable<Uint8Array | string>, maxBytes: number): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    size += bytes.byteLength;
+    if (size > maxBytes) {
+      const closable = stream as { destroy?: () => void };
+      closable.destroy?.();
+      throw new ContentTooLargeError(maxBytes);
+    }
+    chunks.push(bytes);
+  }
+  return Buffer.concat(chunks);
 }
 
 /** A Messaging API error with the fields the retry and fallback logic need. */
@@ -41,9 +70,17 @@ async function translateErrors<T>(call: () => Promise<T>): Promise<T> {
 /** Talks to the Messaging API (or a stand-in at LINE_API_BASE_URL) through the official SDK. */
 export class SdkLineGateway implements LineGateway {
   readonly #client: messagingApi.MessagingApiClient;
+  readonly #blobs: messagingApi.MessagingApiBlobClient;
 
-  constructor(channelAccessToken: string, baseURL: string) {
+  /** `dataBaseURL`: where message content lives (LINE_DATA_API_BASE_URL). */
+  constructor(channelAccessToken: string, baseURL: string, dataBaseURL = 'https://api-data.line.me') {
     this.#client = new messagingApi.MessagingApiClient({ channelAccessToken, baseURL });
+    this.#blobs = new messagingApi.MessagingApiBlobClient({ channelAccessToken, baseURL: dataBaseURL });
+  }
+
+  async getMessageContent(messageId: string, maxBytes: number): Promise<Uint8Array> {
+    const stream = await translateErrors(() => this.#blobs.getMessageContent(messageId));
+    return readCapped(stream, maxBytes);
   }
 
   async reply(replyToken: string, messages: LineMessage[]): Promise<void> {
@@ -72,6 +109,22 @@ export class CapturingLineGateway implements LineGateway {
   readonly #listeners = new Set<(call: CapturedCall) => void>();
   readonly calls: CapturedCall[] = [];
   readonly #maxKept: number;
+  /** Content the simulator's users sent, until the bot fetched it once (bounded). */
+  readonly #content = new Map<string, Uint8Array>();
+
+  /** The simulator stores an image here before posting the event that names it. */
+  putContent(messageId: string, bytes: Uint8Array): void {
+    this.#content.set(messageId, bytes);
+    while (this.#content.size > 20) this.#content.delete(this.#content.keys().next().value!);
+  }
+
+  async getMessageContent(messageId: string, maxBytes: number): Promise<Uint8Array> {
+    const bytes = this.#content.get(messageId);
+    this.#content.delete(messageId); // read once, kept no longer than needed
+    if (!bytes) throw new LineApiError(404, 'no content for this message');
+    if (bytes.byteLength > maxBytes) throw new ContentTooLargeError(maxBytes);
+    return bytes;
+  }
 
   constructor(maxKept = 1_000) {
     this.#maxKept = maxKept;

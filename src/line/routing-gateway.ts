@@ -2,7 +2,7 @@
 // in-process for the simulator page, and every other call goes to the Messaging API as usual.
 import { randomBytes } from 'node:crypto';
 import type { LineMessage } from '../types.ts';
-import { CapturingLineGateway, type LineGateway } from './gateway.ts';
+import { CapturingLineGateway, LineApiError, type LineGateway } from './gateway.ts';
 
 /** Real LINE user ids are "U" + 32 hex digits, so "Usim…" can never name a real user. */
 export const SIMULATED_USER_PREFIX = 'Usim';
@@ -49,6 +49,16 @@ export class RoutingLineGateway implements LineGateway {
 
   showLoading(chatId: string, seconds: number): Promise<void> {
     return (isSimulatedUser(chatId) ? this.simulated : this.real).showLoading(chatId, seconds);
+  }
+
+  /** Content the simulator put here is read here; anything else comes from LINE. */
+  async getMessageContent(messageId: string, maxBytes: number): Promise<Uint8Array> {
+    try {
+      return await this.simulated.getMessageContent(messageId, maxBytes);
+    } catch (err) {
+      if (!(err instanceof LineApiError && err.status === 404)) throw err;
+      return this.real.getMessageContent(messageId, maxBytes);
+    }
   }
 }
 

@@ -16,6 +16,8 @@ export interface LlmPort {
     options: { timeoutMs: number; purpose: string },
   ): Promise<z.infer<S>>;
   embed(texts: string[], options: { timeoutMs: number }): Promise<number[][]>;
+  /** The text in an image, transcribed (a model that accepts images). Rejects on error or after `timeoutMs`. */
+  transcribeImage(image: Uint8Array, options: { timeoutMs: number; mimeType: string }): Promise<string>;
   /** False after the last call failed to reach the endpoint, for /healthz. */
   reachable(): boolean;
 }

@@ -3,7 +3,7 @@ import type { webhook } from '@line/bot-sdk';
 import type { LineMessage } from '../types.ts';
 import { joinMessages, nonTextMessages, welcomeMessages } from '../conversation/canned.ts';
 import type { TurnInput, TurnResult } from '../conversation/turn.ts';
-import { LineApiError, type LineGateway } from '../line/gateway.ts';
+import { ContentTooLargeError, LineApiError, type LineGateway } from '../line/gateway.ts';
 import type { Logger } from '../observability/log.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { keys, type StateStore, StoreUnavailableError } from '../store/store.ts';
@@ -135,6 +135,9 @@ async function route(event: webhook.Event, deps: HandlerDeps, log: Logger, attem
         const text = addressedText(chat, event.message);
         if (text === undefined) return; // group chatter not meant for the bot
         await converse(event, chat, { text }, deps, log, attempt);
+      } else if (event.message.type === 'image' && chat.type === 'user') {
+        // An image carries no mention, so in groups and rooms it is never addressed to the bot.
+        await converseAboutImage(event, chat, event.message, deps, log, attempt);
       } else if (chat.type === 'user') {
         await send(event, chat, nonTextMessages(event.message.type), deps, log, attempt);
       }
@@ -210,6 +213,38 @@ async function converse(
   });
   log.info({ intent: result.intent, sources: result.sources.map((s) => s.id) }, 'turn answered');
   deps.onTurn?.({ chatId: chat.id, userId, input: said, result });
+  await send(event, chat, result.messages, deps, log, attempt);
+}
+
+/** Images larger than this are not fetched past it (LINE allows 10 MB; a screenshot is far smaller). */
+export const MAX_IMAGE_BYTES = 10 * 1024 * 1024;
+
+/**
+ * An image: fetched from LINE's content API (bounded), then read and judged by the adviser. The
+ * loading animation shows while it works; the bytes live only as long as this turn.
+ */
+async function converseAboutImage(
+  event: webhook.MessageEvent,
+  chat: ChatRef,
+  message: webhook.ImageMessageContent,
+  deps: HandlerDeps,
+  log: Logger,
+  attempt: Attempt,
+): Promise<void> {
+  void deps.line.showLoading(chat.id, 20).catch((err: unknown) => log.warn({ err: errorSummary(err) }, 'loading animation failed'));
+  let image: { bytes: Uint8Array } | { failure: 'too-large' | 'unavailable' };
+  try {
+    image = { bytes: await deps.line.getMessageContent(message.id, MAX_IMAGE_BYTES) };
+  } catch (err) {
+    if (isTransient(err)) throw err; // LINE busy: the event is tried again
+    log.warn({ err: errorSummary(err) }, 'image content could not be fetched');
+    image = { failure: err instanceof ContentTooLargeError ? 'too-large' : 'unavailable' };
+  }
+  const userId = memoryIdOf(chat);
+  const input = 'bytes' in image ? { image: image.bytes } : { imageFailure: image.failure };
+  const result = await deps.adviser.turn({ userId, chatType: chat.type, now: deps.now?.() ?? Date.now(), ...input });
+  log.info({ intent: result.intent }, 'image turn answered');
+  deps.onTurn?.({ chatId: chat.id, userId, input: { postback: '[image]' }, result });
   await send(event, chat, result.messages, deps, log, attempt);
 }
 

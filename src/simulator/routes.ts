@@ -28,6 +28,7 @@ const HEARTBEAT_MS = 15_000;
 export type SimulatorEntry = { seq: number; at: number } & (
   | { kind: 'follow' }
   | { kind: 'user-text'; text: string }
+  | { kind: 'user-image' }
   | { kind: 'user-postback'; data: string; displayText?: string }
   | { kind: 'bot'; via: 'reply' | 'push'; messages: LineMessage[] }
   | { kind: 'loading'; seconds: number }
@@ -47,14 +48,18 @@ const userIdSchema = z
   .string()
   .regex(new RegExp(`^${SIMULATED_USER_PREFIX}[A-Za-z0-9_-]{1,40}$`), { message: `must start with ${SIMULATED_USER_PREFIX} (letters, digits, - and _)` });
 
+/** An image as base64: LINE's own limit is 10 MB. */
+const MAX_IMAGE_BASE64 = Math.ceil((10 * 1024 * 1024 * 4) / 3) + 4;
+
 const sendSchema = z
   .object({
     userId: userIdSchema,
     text: z.string().trim().min(1).max(5_000).optional(),
     postback: z.string().min(1).max(300).optional(),
     displayText: z.string().min(1).max(300).optional(),
+    image: z.string().min(8).max(MAX_IMAGE_BASE64).regex(/^[A-Za-z0-9+/=]+$/, 'must be base64').optional(),
   })
-  .refine((b) => !(b.text !== undefined && b.postback !== undefined), { message: 'send text or postback, not both' });
+  .refine((b) => [b.text, b.postback, b.image].filter((x) => x !== undefined).length <= 1, { message: 'send one of text, postback or image' });
 
 /**
  * Per simulated user, what happened so far and who is watching. Bounded in bytes, per user and in
@@ -148,7 +153,7 @@ const messageId = () => BigInt(`0x${randomBytes(7).toString('hex')}`).toString(1
 /** The webhook events LINE would send for this input: a follow first when the user is new. */
 export function simulatedEvents(
   userId: string,
-  said: { text?: string; postback?: string },
+  said: { text?: string; postback?: string; imageId?: string },
   isNewUser: boolean,
   now: number = Date.now(),
 ): Record<string, unknown>[] {
@@ -170,6 +175,12 @@ export function simulatedEvents(
     });
   } else if (said.postback !== undefined) {
     events.push({ type: 'postback', postback: { data: said.postback }, ...base() });
+  } else if (said.imageId !== undefined) {
+    events.push({
+      type: 'message',
+      message: { type: 'image', id: said.imageId, quoteToken: randomBytes(24).toString('base64url'), contentProvider: { type: 'line' } },
+      ...base(),
+    });
   }
   return events;
 }
@@ -265,7 +276,7 @@ export function mountSimulator(app: Express, runtime: Runtime): void {
     });
   });
 
-  app.post('/simulator/send', express.json({ limit: '64kb' }), async (req, res) => {
+  app.post('/simulator/send', express.json({ limit: '15mb' }), async (req, res) => {
     const parsed = sendSchema.safeParse(req.body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -277,9 +288,16 @@ export function mountSimulator(app: Express, runtime: Runtime): void {
       res.status(503).json({ error: 'the simulator needs the capturing LINE gateway (local mode, or SIMULATOR=on with the routing gateway)' });
       return;
     }
-    const { userId, text, postback, displayText } = parsed.data;
+    const { userId, text, postback, displayText, image } = parsed.data;
     const isNewUser = !timelines.has(userId);
-    const events = simulatedEvents(userId, { ...(text !== undefined ? { text } : {}), ...(postback !== undefined ? { postback } : {}) }, isNewUser);
+    // An image is kept in the capturing gateway until the bot fetches it, as LINE's content API would serve it.
+    const imageId = image !== undefined ? messageId() : undefined;
+    if (imageId !== undefined) captured.putContent(imageId, new Uint8Array(Buffer.from(image!, 'base64')));
+    const events = simulatedEvents(
+      userId,
+      { ...(text !== undefined ? { text } : {}), ...(postback !== undefined ? { postback } : {}), ...(imageId !== undefined ? { imageId } : {}) },
+      isNewUser,
+    );
     if (events.length === 0) {
       res.status(200).json({ events: 0 });
       return;
@@ -287,6 +305,7 @@ export function mountSimulator(app: Express, runtime: Runtime): void {
     if (isNewUser) timelines.add(userId, { kind: 'follow' });
     if (text !== undefined) timelines.add(userId, { kind: 'user-text', text });
     if (postback !== undefined) timelines.add(userId, { kind: 'user-postback', data: postback, ...(displayText ? { displayText } : {}) });
+    if (imageId !== undefined) timelines.add(userId, { kind: 'user-image' });
 
     const body = JSON.stringify({ destination: SIMULATOR_DESTINATION, events });
     const signature = createHmac('sha256', runtime.config.channelSecret).update(body).digest('base64');

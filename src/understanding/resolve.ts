@@ -6,6 +6,7 @@ import type { Act, LastTurn } from './acts.ts';
 
 export const ACTIONS = [
   'judge',
+  'judge-image',
   'verdict-summary',
   'verdict-card',
   'invitation-prompt',

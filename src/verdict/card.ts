@@ -140,6 +140,9 @@ export function verdictMessages(verdict: Verdict): LineMessage[] {
 // ---------------------------------------------------------------- follow-ups
 
 function whyOf(flag: Flag): string {
+  if (flag.id === 'link-shortener') return copy.link.shortener.why;
+  if (flag.id === 'link-line-invite') return copy.link.lineInvite.why;
+  if (flag.id === 'link-profile') return copy.link.profile.why;
   if (flag.id === 'cheap-fee') return copy.verdict.cheapWhy;
   if (flag.id === 'high-fee') return copy.verdict.highFeeWhy;
   if (flag.id === 'details-clear') return copy.facts['date-time'].why;

@@ -107,3 +107,29 @@ export function verdictFromJudgement(judgement: Judgement, sources: CardSources)
 export function judgeInvitation(text: string, sources: CardSources, model: VerdictModel = shippedVerdictModel(), extraFacts: readonly FoundFact[] = []): Verdict {
   return verdictFromJudgement(model.judge(text, extraFacts), sources);
 }
+
+/** What a link in an invitation is, as far as the verdict cares (see reading/link-kind.ts). */
+export type LinkSign = { kind: 'shortener' | 'line-invite' | 'profile'; url: string };
+
+const LINK_SIGNS = {
+  shortener: { copy: 'shortener', card: 'check-event-before-going' },
+  'line-invite': { copy: 'lineInvite', card: 'red-noisy-line-groups' },
+  profile: { copy: 'profile', card: 'check-event-before-going' },
+} as const;
+
+/**
+ * Links are facts of their own: a shortener hides where it leads, a lin.ee link moves the talk into
+ * another LINE account or group, a profile page is no event page. Each is a flag quoting the link,
+ * and none lets the level stay legit (what is behind it cannot be checked).
+ */
+export function withLinkSigns(verdict: Verdict, signs: readonly LinkSign[], sources: CardSources): Verdict {
+  if (signs.length === 0) return verdict;
+  const flags: Flag[] = signs.map((sign) => {
+    const { copy: key, card } = LINK_SIGNS[sign.kind];
+    return { kind: 'red', id: `link-${sign.kind}`, label: copy.link[key].label, evidence: sign.url, weight: 1, chunkId: card, source: sources.get(card)?.source ?? card };
+  });
+  const level: Level = verdict.level === 'legit' ? 'caution' : verdict.level;
+  const allFlags = [...flags, ...verdict.flags];
+  const { personal: _dropped, ...rest } = verdict;
+  return { ...rest, level, flags: allFlags, advice: adviceFor(level, allFlags) };
+}

@@ -17,8 +17,23 @@ export class LineApiRecorder extends LoopbackHttpServer {
   /** Answers to give before the normal 200, per path, e.g. a 500 then a 200. */
   readonly #script = new Map<string, ScriptedAnswer[]>();
   readonly #usedReplyTokens = new Set<string>();
+  /** What the content API serves, by message id (LINE_DATA_API_BASE_URL may point here too). */
+  readonly content = new Map<string, { bytes: Uint8Array; type: string }>();
 
   protected override handle(req: IncomingMessage, raw: Buffer, res: ServerResponse): void {
+    const contentPath = /^\/v2\/bot\/message\/([^/]+)\/content$/.exec(req.url ?? '');
+    if (req.method === 'GET' && contentPath) {
+      this.requests.push({ method: 'GET', path: req.url ?? '', headers: req.headers, body: undefined });
+      const found = this.content.get(contentPath[1]!);
+      if (!found) {
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ message: 'Not found' }));
+        return;
+      }
+      res.writeHead(200, { 'content-type': found.type, 'content-length': found.bytes.byteLength });
+      res.end(found.bytes);
+      return;
+    }
     const text = raw.toString('utf8');
     let body: unknown = text;
     try {

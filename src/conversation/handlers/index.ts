@@ -4,6 +4,7 @@ import type { Action } from '../../understanding/resolve.ts';
 import type { Handler } from '../context.ts';
 import { deleteCancel, deleteRequest, help, reset, staleButton } from './commands.ts';
 import { contactAdvice, contactForget, contactReport, contactsList } from './contacts.ts';
+import { judgeImage } from './images-and-links.ts';
 import { invitationPrompt, judge, verdictCard, verdictSummaryHandler } from './invitation.ts';
 import { answerExample, answerMore, answerWhy, clarify, outOfScope, question } from './question.ts';
 import { feeling, greeting, harmful, smalltalk, thanks } from './social.ts';
@@ -11,6 +12,7 @@ import { verdictDecline, verdictExampleHandler, verdictPrecautions, verdictWhy }
 
 export const HANDLERS: Readonly<Record<Exclude<Action, 'delete-confirm'>, Handler>> = {
   judge,
+  'judge-image': judgeImage,
   'verdict-summary': verdictSummaryHandler,
   'verdict-card': verdictCard,
   'invitation-prompt': invitationPrompt,

@@ -3,7 +3,9 @@ import { copy } from '../../copy.ts';
 import { maskPersonalData } from '../../privacy.ts';
 import { buildVerdictCard, verdictMessages, verdictSummary } from '../../verdict/card.ts';
 import { MAX_INVITATION_CHARS } from '../../verdict/clauses.ts';
+import { findUrls } from '../../reading/link.ts';
 import { type Handler, reply, text } from '../context.ts';
+import { judgeWithLinks } from './images-and-links.ts';
 import { sourcesOfVerdict } from './verdict-follow-ups.ts';
 
 /** Forwarded parts arriving this close together are read as one invitation… */
@@ -12,6 +14,7 @@ export const PARTS_WINDOW_MS = 3 * 60_000;
 export const MAX_PARTS = 5;
 
 export const judge: Handler = async (ctx) => {
+  if (findUrls(ctx.text).length > 0) return judgeWithLinks(ctx);
   const { profile } = ctx.state;
   const pending = profile.pendingInvitation;
   const mergeable =

@@ -41,7 +41,7 @@ export const question: Handler = async (ctx) => {
   const hits = await ctx.services.search(ctx.text, { trustScope });
   const card = hits[0]?.chunk;
   if (!card) return reply('out-of-scope', [text(copy.outOfScope, copy.outOfScopeQuickReplies)]);
-  const composed = composeAnswer(card, { empathy: empathyFor(ctx, card), related: hits.slice(1) });
+  const composed = composeAnswer(card, { empathy: empathyFor(ctx, card), related: hits.slice(1), question: ctx.text, ranked: hits });
   // Asked about someone the bot has no record of: offer to remember them for stage-aware advice.
   const person = ctx.reading?.person;
   if (person && ctx.reading?.act === 'contact-advice') composed.text = `${composed.text}\n\n${copy.contacts.offerToRemember(person)}`;

@@ -614,6 +614,9 @@ function onEntry(entry) {
     case 'user-text':
       addUserBubble(entry.text, entry.at);
       break;
+    case 'user-image':
+      addUserBubble('📷 画像', entry.at);
+      break;
     case 'user-postback':
       // LINE shows a postback only through its displayText.
       if (entry.displayText) addUserBubble(entry.displayText, entry.at);
@@ -757,6 +760,25 @@ function autosize() {
   input.style.height = `${Math.min(input.scrollHeight, 120)}px`;
   sendButton.disabled = input.value.trim() === '';
 }
+
+/** An image from the file picker goes to the bot the way LINE delivers one: as content it fetches. */
+$('composer-image').addEventListener('change', async (event) => {
+  const file = /** @type {HTMLInputElement} */ (event.target).files?.[0];
+  /** @type {HTMLInputElement} */ (event.target).value = '';
+  if (!file) return;
+  if (file.size > 10 * 1024 * 1024) {
+    toast('画像が大きすぎます（10MBまで）');
+    return;
+  }
+  const base64 = await new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).replace(/^data:[^,]*,/, ''));
+    reader.onerror = () => reject(reader.error);
+    reader.readAsDataURL(file);
+  });
+  hideQuickReplies();
+  await send({ image: base64 });
+});
 
 $('composer').addEventListener('submit', async (event) => {
   event.preventDefault();
