@@ -28,6 +28,7 @@ export function trainingInputs(): string[] {
   return [
     ...list('data/understanding', /\.jsonl$/),
     ...list('data/invitations', /\.jsonl?$/),
+    ...list('data/answers', /\.json$/),
     'data/lexicon/readings.json',
     ...list('knowledge', /^(?!README).*\.md$/),
     'test/fixtures/invitations.json',
@@ -60,10 +61,16 @@ export function chooseHarmfulThreshold(corpus: ReturnType<typeof loadUnderstandi
   return Math.round(Math.min(0.5, Math.max(0.15, at)) * 100) / 100;
 }
 
-/** The earlier retrieval set (training data): each in-scope question with the card that answers it. */
+/**
+ * Questions labelled with the card that answers them (training data): the earlier retrieval set, and
+ * the keyed training questions in data/answers/ with the card each was mapped to.
+ */
 export function trainingQuestions(): LabelledQuestion[] {
   const raw = JSON.parse(readFileSync(join(root, 'test/fixtures/questions.json'), 'utf8')) as { questions: { q: string; expected: string[] }[] };
-  return raw.questions.flatMap((q) => (q.expected[0] ? [{ text: q.q, cardId: q.expected[0] }] : []));
+  const fixtures = raw.questions.flatMap((q) => (q.expected[0] ? [{ text: q.q, cardId: q.expected[0] }] : []));
+  const keyed = JSON.parse(readFileSync(join(root, 'data/answers/train-questions.json'), 'utf8')) as { id: string; text: string }[];
+  const cards = new Map((JSON.parse(readFileSync(join(root, 'data/answers/train-question-cards.json'), 'utf8')) as { id: string; card: string }[]).map((m) => [m.id, m.card]));
+  return [...fixtures, ...keyed.flatMap((q) => (cards.has(q.id) ? [{ text: q.text, cardId: cards.get(q.id)! }] : []))];
 }
 
 export function trainAll(log: (line: string) => void = console.log): { understanding: UnderstandingFile; verdict: VerdictFile; answers: AnswersFile } {

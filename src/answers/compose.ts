@@ -6,6 +6,7 @@ import { copy, sourceLine } from '../copy.ts';
 import type { Chunk } from '../knowledge/schema.ts';
 import type { SourceRef } from '../types.ts';
 import type { Hit } from './retrieval.ts';
+import { bigramTokenize, termWeight } from './tokenize.ts';
 import { splitSentences } from './sentences.ts';
 
 export type ComposedAnswer = { text: string; sources: SourceRef[]; quickReplies: string[] };
@@ -27,18 +28,50 @@ export type ComposeOptions = {
   empathy?: string | undefined;
   /** Quick replies to offer besides the follow-ups. */
   related?: readonly Hit[];
+  /** The question and every card ranked for it (the first is `card`): a second card may add a point. */
+  question?: string;
+  ranked?: readonly Hit[];
 };
 
-/** The first reply from a card. */
+/** A second card is drawn on only when it ranks nearly as high as the first… */
+export const SECOND_CARD_MIN_SHARE = 0.75;
+/** …and covers at least this many of the question's content words that the first card never uses. */
+export const SECOND_CARD_MIN_NEW_TERMS = 2;
+
+const cardText = (card: Chunk): string => [card.title, card.answer, ...card.points, card.next_step, ...card.questions].join('\n');
+
+/**
+ * The second card's answer, when it answers a part of the question the first card leaves open:
+ * close in rank, and using content words of the question the first card never does. One point at
+ * most, from the same side (every card speaks to the person asking).
+ */
+export function secondCardFor(question: string, hits: readonly Hit[]): Chunk | undefined {
+  const [first, second] = hits;
+  if (!first || !second || second.score < SECOND_CARD_MIN_SHARE * first.score) return undefined;
+  const terms = new Set(bigramTokenize(question).filter((t) => termWeight(t) === 1 && !/^\p{Script=Hiragana}/u.test(t)));
+  const inFirst = new Set(bigramTokenize(cardText(first.chunk)));
+  const inSecond = new Set(bigramTokenize(cardText(second.chunk)));
+  let added = 0;
+  for (const term of terms) if (!inFirst.has(term) && inSecond.has(term)) added += 1;
+  return added >= SECOND_CARD_MIN_NEW_TERMS ? second.chunk : undefined;
+}
+
+/** The first reply from a card (and, when it answers a part the card leaves open, one point from a second). */
 export function composeAnswer(card: Chunk, options: ComposeOptions = {}): ComposedAnswer {
   const { answer, points, nextStep } = answerOf(card);
+  const second = options.question !== undefined && options.ranked?.[0]?.chunk.id === card.id ? secondCardFor(options.question, options.ranked) : undefined;
+  const shownPoints = second ? [...points, second.answer] : points;
   const blocks = [
     options.empathy ? `${options.empathy}\n${answer}` : answer,
-    points.map((point) => `・${point}`).join('\n'),
+    shownPoints.map((point) => `・${point}`).join('\n'),
     nextStep,
-    sourceLine(card.title, card.source),
+    [sourceLine(card.title, card.source), ...(second ? [sourceLine(second.title, second.source)] : [])].join('\n'),
   ].filter((block) => block.length > 0);
-  return { text: blocks.join('\n\n'), sources: [toSourceRef(card)], quickReplies: followUpReplies(card, options.related ?? []) };
+  return {
+    text: blocks.join('\n\n'),
+    sources: [toSourceRef(card), ...(second ? [toSourceRef(second)] : [])],
+    quickReplies: followUpReplies(card, options.related ?? []),
+  };
 }
 
 /** 「なんで？」: the explanation behind the card, never the first reply again. */

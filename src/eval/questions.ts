@@ -18,6 +18,8 @@ import { MemoryStore } from '../store/memory.ts';
 
 export const HELD_OUT_QUESTIONS = fileURLToPath(new URL('../../test/heldout/questions.json', import.meta.url));
 export const TRAINING_QUESTIONS = fileURLToPath(new URL('../../test/fixtures/questions.json', import.meta.url));
+/** Questions with the facts their answers carry, written for tuning (data/answers/); held-out ones are in test/heldout/. */
+export const TRAINING_KEYED_QUESTIONS = fileURLToPath(new URL('../../data/answers/train-questions.json', import.meta.url));
 export const TRANSCRIPT_PATH = fileURLToPath(new URL('../../eval-output/transcript-heldout-questions.md', import.meta.url));
 
 export const ANSWER_TARGETS = { carried: 0.95 } as const;
@@ -91,9 +93,9 @@ export function scoreAnswers(answered: readonly AnsweredQuestion[]): AnswerRepor
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 
-export function formatAnswerReport(report: AnswerReport): string {
+export function formatAnswerReport(report: AnswerReport, title = 'held-out (test/heldout/questions.json)'): string {
   return [
-    `held-out (test/heldout/questions.json): ${report.total} questions`,
+    `${title}: ${report.total} questions`,
     `  ${report.carriedWithSource >= ANSWER_TARGETS.carried ? 'ok ' : 'MISS'} carry the fact with a source  ${pct(report.carriedWithSource)} (target ≥ ${pct(ANSWER_TARGETS.carried)}); the fact at all ${pct(report.carried)}`,
     `  by moment: ${Object.entries(report.byMoment)
       .map(([m, s]) => `${m} ${s.carried}/${s.total}`)
@@ -143,9 +145,20 @@ export function retrievalOnTraining(path = TRAINING_QUESTIONS): { bm25: { at1: n
 }
 
 
+/** The training questions' misses, to see what to improve (never the held-out set's). */
+export function formatMisses(answered: readonly AnsweredQuestion[]): string {
+  return answered
+    .filter((a) => !(carriesFact(a.reply, a.question.keys) && namesSource(a.reply)))
+    .map((a) => `  ${a.question.id} [${a.intent} ${a.sources.join(',')}] ${a.question.text.replace(/\s+/g, ' ').slice(0, 60)}\n      needs ${JSON.stringify(a.question.keys)}`)
+    .join('\n');
+}
+
 if (import.meta.main) {
   const answered = await answerHeldOut(loadHeldOutQuestions());
   console.log(formatAnswerReport(scoreAnswers(answered)));
+  const trainingAnswered = await answerHeldOut(loadHeldOutQuestions(TRAINING_KEYED_QUESTIONS));
+  console.log(formatAnswerReport(scoreAnswers(trainingAnswered), 'training (data/answers/train-questions.json)'));
+  if (process.argv.includes('--misses')) console.log(formatMisses(trainingAnswered));
   const training = retrievalOnTraining();
   console.log(
     `training (test/fixtures/questions.json, ${training.inScope} in-scope questions): card found first ${pct(training.ranked.at1)}, in the top 5 ${pct(training.ranked.at5)} (BM25 alone ${pct(training.bm25.at1)} / ${pct(training.bm25.at5)})`,

@@ -6,7 +6,7 @@
 //   --misses       list the training set's misses (never the held-out set's)
 import { imageReport } from './images.ts';
 import { crossValidateVerdicts, formatVerdictReport, loadHeldOutInvitations, predictVerdicts, scoreVerdicts, verdictPasses } from './invitations.ts';
-import { answerHeldOut, formatAnswerReport, loadHeldOutQuestions, retrievalOnTraining, scoreAnswers, TRANSCRIPT_PATH, writeTranscript, ANSWER_TARGETS } from './questions.ts';
+import { ANSWER_TARGETS, answerHeldOut, formatAnswerReport, formatMisses, loadHeldOutQuestions, retrievalOnTraining, scoreAnswers, TRAINING_KEYED_QUESTIONS, TRANSCRIPT_PATH, writeTranscript } from './questions.ts';
 import { crossValidateUnderstanding, formatUnderstandingReport, loadHeldOutUnderstanding, predictWith, scoreUnderstanding, understandingPasses } from './understanding.ts';
 import { shippedUnderstander } from '../understanding/model.ts';
 import { loadTrainingInvitations } from '../verdict/corpus.ts';
@@ -42,6 +42,9 @@ const answered = await answerHeldOut(loadHeldOutQuestions());
 const answers = scoreAnswers(answered);
 console.log(formatAnswerReport(answers));
 pass &&= answers.carriedWithSource >= ANSWER_TARGETS.carried;
+const trainingAnswered = await answerHeldOut(loadHeldOutQuestions(TRAINING_KEYED_QUESTIONS));
+console.log(formatAnswerReport(scoreAnswers(trainingAnswered), 'training (data/answers/train-questions.json)'));
+if (showMisses) console.log(formatMisses(trainingAnswered));
 const retrieval = retrievalOnTraining();
 console.log(
   `training (test/fixtures/questions.json, ${retrieval.inScope} questions): the expected card first ${pct(retrieval.ranked.at1)}, in the top 5 ${pct(retrieval.ranked.at5)} (BM25 alone ${pct(retrieval.bm25.at1)} / ${pct(retrieval.bm25.at5)}; the card classifier trained without these questions)`,

@@ -40,7 +40,15 @@ export function positionOf(index: number, count: number): 'only' | 'first' | 'la
  */
 export function clauseParts(text: string): string[] {
   const parts = text.split(/[、,，]/u).map((p) => p.trim()).filter((p) => p.length >= 4);
-  return parts.length >= 2 ? parts : [];
+  const out = parts.length >= 2 ? parts : [];
+  // Long stretches are also read in overlapping windows, so a fact said in a few words inside a
+  // long sentence full of logistics is not drowned by them.
+  const windowChars = Number(process.env.KAB_TAGGER_WINDOW ?? 0);
+  if (windowChars > 0 && text.length > windowChars * 1.5) {
+    const step = Math.max(4, Math.floor(windowChars / 2));
+    for (let i = 0; i + windowChars <= text.length + step - 1 && out.length < 40; i += step) out.push(text.slice(i, i + windowChars));
+  }
+  return out;
 }
 
 export function tagClauses(invitation: string, model: LinearModel, lexicon?: Lexicon): TaggedClause[] {
