@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RoutingLineGateway } from '../src/line/routing-gateway.ts';
 import { createLogger } from '../src/observability/log.ts';
-import { EventClaims } from '../src/processing/claims.ts';
+import { ClaimLostError, EventClaims } from '../src/processing/claims.ts';
 import type { HandleOptions, Outcome } from '../src/processing/handle-event.ts';
 import { CONSUMER_GROUP, queueKeys, QUEUE_SHARDS, shardOf, StreamProducer, StreamWorker } from '../src/processing/stream-queue.ts';
 import { MemoryStore } from '../src/store/memory.ts';
@@ -186,7 +186,7 @@ describe('event claims (the dedupe mark)', () => {
     const store = new MemoryStore();
     const a = new EventClaims(store, 'a');
     const b = new EventClaims(store, 'b');
-    expect(await a.claim('E1')).toEqual({ status: 'fresh', predecessorSending: undefined, local: false });
+    expect(await a.claim('E1')).toMatchObject({ status: 'fresh', predecessorSending: undefined, local: false });
     expect(await b.claim('E1')).toEqual({ status: 'busy', owner: 'a' });
   });
 
@@ -209,9 +209,25 @@ describe('event claims (the dedupe mark)', () => {
     await dead.markSending('E2', e2, 'reply');
     await dead.markSending('E3', e3, 'push');
     const heir = new EventClaims(store, 'heir');
-    expect(await heir.claim('E1', { takeover: true })).toEqual({ status: 'fresh', predecessorSending: undefined, local: false });
-    expect(await heir.claim('E2', { takeover: true })).toEqual({ status: 'fresh', predecessorSending: 'reply', local: false });
-    expect(await heir.claim('E3', { takeover: true })).toEqual({ status: 'fresh', predecessorSending: 'push', local: false });
+    expect(await heir.claim('E1', { takeover: true })).toMatchObject({ status: 'fresh', predecessorSending: undefined, local: false });
+    expect(await heir.claim('E2', { takeover: true })).toMatchObject({ status: 'fresh', predecessorSending: 'reply', local: false });
+    expect(await heir.claim('E3', { takeover: true })).toMatchObject({ status: 'fresh', predecessorSending: 'push', local: false });
+  });
+
+  it('stops a handler whose event was taken over while it worked: its next step fails before it sends', async () => {
+    const store = new MemoryStore();
+    const first = new EventClaims(store, 'first');
+    const heir = new EventClaims(store, 'heir');
+    const slow = await first.claim('E1');
+    if (slow.status !== 'fresh') throw new Error('expected a fresh claim');
+    const taken = await heir.claim('E1', { takeover: true });
+    expect(taken).toMatchObject({ status: 'fresh', predecessorSending: undefined });
+    await expect(first.markSending('E1', slow, 'reply')).rejects.toBeInstanceOf(ClaimLostError);
+    if (taken.status !== 'fresh') throw new Error('expected a fresh claim');
+    await heir.markSending('E1', taken, 'reply');
+    await heir.markDone('E1', taken);
+    await expect(first.markDone('E1', slow)).rejects.toBeInstanceOf(ClaimLostError);
+    expect(await new EventClaims(store, 'late').claim('E1', { takeover: true })).toEqual({ status: 'done' });
   });
 
   it('fails loudly when a step of a claim taken in the store cannot be written, and keeps marks locally only for claims taken while it was away', async () => {
@@ -230,7 +246,7 @@ describe('event claims (the dedupe mark)', () => {
     away = true;
     await expect(claims.markSending('E1', inStore, 'reply')).rejects.toBeInstanceOf(StoreUnavailableError);
     const local = await claims.claim('E2');
-    expect(local).toEqual({ status: 'fresh', predecessorSending: undefined, local: true });
+    expect(local).toMatchObject({ status: 'fresh', predecessorSending: undefined, local: true });
     if (local.status !== 'fresh') throw new Error('expected a fresh claim');
     await claims.markSending('E2', local, 'reply');
     await claims.markDone('E2', local);

@@ -50,6 +50,17 @@ describe.each(implementations)('%s store', (_name, make) => {
     expect(await store.ttl(key)).toBeGreaterThan(0);
   });
 
+  it('replaces a value only while it still holds the expected one, and only one of racing replacements wins', async () => {
+    const key = keys.dedupe(randomUUID());
+    expect(await store.replaceIf(key, 'h:a', 's:r:a', 60)).toBe(false); // nothing there yet
+    await store.set(key, 'h:a', 60);
+    const results = await Promise.all(['b', 'c', 'd'].map((owner) => store.replaceIf(key, 'h:a', `h:${owner}`, 60)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await store.replaceIf(key, 'h:a', 's:r:a', 60)).toBe(false);
+    expect(await store.get(key)).toMatch(/^h:[bcd]$/);
+    expect(await store.ttl(key)).toBeGreaterThan(0);
+  });
+
   it('counts atomically and fixes the window TTL at the first increment', async () => {
     const key = k('rate');
     const counts = await Promise.all(Array.from({ length: 10 }, () => store.increment(key, 600)));

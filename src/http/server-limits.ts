@@ -11,7 +11,18 @@ export type ServerLimits = {
   keepAliveTimeoutMs?: number;
 };
 
+/**
+ * Node checks the header and request timeouts of open connections only every
+ * `connectionsCheckingInterval` (30 s by default), so a 10 s headers timeout would really be up to
+ * 40 s. The check runs at a fraction of the shortest timeout instead. Must be called before the
+ * server's 'listening' event (right after `listen()`), when Node starts the checking timer.
+ */
+function checkingIntervalMs(limits: ServerLimits): number {
+  return Math.max(100, Math.min(1_000, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4)));
+}
+
 export function applyServerLimits(server: Server, limits: ServerLimits): void {
+  (server as Server & { connectionsCheckingInterval: number }).connectionsCheckingInterval = checkingIntervalMs(limits);
   server.maxConnections = limits.maxConnections;
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.requestTimeoutMs;

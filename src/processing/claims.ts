@@ -14,6 +14,17 @@ const DONE = 'done';
 export type SendVia = 'reply' | 'push';
 
 /**
+ * Another handler took the event over (its queue entry changed hands while this one worked): this
+ * one must not send, or the user would get the answer twice.
+ */
+export class ClaimLostError extends Error {
+  override name = 'ClaimLostError';
+  constructor(eventId: string) {
+    super(`event ${eventId} was taken over by another handler`);
+  }
+}
+
+/**
  * What a handler learns when it claims an event.
  * - `fresh`: handle it. `predecessorSending` says an earlier handler (one that died, or this one on
  *   an earlier attempt) got as far as calling LINE, and how it was sending: with the reply token (so
@@ -24,7 +35,7 @@ export type SendVia = 'reply' | 'push';
  * - `busy`: another handler holds it right now (a redelivery that raced the original).
  */
 export type Claim =
-  | { status: 'fresh'; predecessorSending: SendVia | undefined; local: boolean }
+  | { status: 'fresh'; predecessorSending: SendVia | undefined; local: boolean; /** The mark this handler last wrote. */ mark: string }
   | { status: 'done' }
   | { status: 'busy'; owner: string };
 
@@ -65,20 +76,22 @@ export class EventClaims {
       if (!(err instanceof StoreUnavailableError)) throw err;
       return this.#claimLocally(key, options.takeover ?? false);
     }
-    if (created) return { status: 'fresh', predecessorSending: undefined, local: false };
+    const handling = HANDLING + this.#owner;
+    if (created) return { status: 'fresh', predecessorSending: undefined, local: false, mark: handling };
     const mark = await this.#store.get(key);
     if (mark === null) {
       // Expired between the two calls: take it again, as if new.
-      if (await this.#store.setIfAbsent(key, HANDLING + this.#owner, DEDUPE_TTL_SECONDS)) {
-        return { status: 'fresh', predecessorSending: undefined, local: false };
+      if (await this.#store.setIfAbsent(key, handling, DEDUPE_TTL_SECONDS)) {
+        return { status: 'fresh', predecessorSending: undefined, local: false, mark: handling };
       }
       return { status: 'busy', owner: 'unknown' };
     }
     const inProgress = mark.startsWith(HANDLING) || mark.startsWith(SENDING);
     if (!inProgress) return { status: 'done' }; // `done`, or an older plain timestamp mark
     if (!options.takeover) return { status: 'busy', owner: ownerOf(mark) };
-    await this.#store.set(key, HANDLING + this.#owner, DEDUPE_TTL_SECONDS);
-    return { status: 'fresh', predecessorSending: sendingVia(mark), local: false };
+    // Taken over only from the mark just read: a handler that moved on in between keeps the event.
+    if (!(await this.#store.replaceIf(key, mark, handling, DEDUPE_TTL_SECONDS))) return { status: 'busy', owner: 'unknown' };
+    return { status: 'fresh', predecessorSending: sendingVia(mark), local: false, mark: handling };
   }
 
   markSending(eventId: string, claim: FreshClaim, via: SendVia): Promise<void> {
@@ -89,13 +102,19 @@ export class EventClaims {
     return this.#advance(eventId, claim, DONE);
   }
 
+  /**
+   * Each step is written only over this handler's own last step (compare-and-set): if another
+   * handler has taken the event over meanwhile, this one learns it here, before it sends.
+   */
   async #advance(eventId: string, claim: FreshClaim, mark: string): Promise<void> {
     const key = keys.dedupe(eventId);
     if (claim.local) {
       this.#localMarks.set(key, { mark, expiresAt: this.#now() + DEDUPE_TTL_SECONDS * 1000 });
+      claim.mark = mark;
       return;
     }
-    await this.#store.set(key, mark, DEDUPE_TTL_SECONDS);
+    if (!(await this.#store.replaceIf(key, claim.mark, mark, DEDUPE_TTL_SECONDS))) throw new ClaimLostError(eventId);
+    claim.mark = mark;
   }
 
   #claimLocally(key: string, takeover: boolean): Claim {
@@ -105,14 +124,14 @@ export class EventClaims {
       if (existing.mark === DONE) return { status: 'done' };
       if (!takeover) return { status: 'busy', owner: ownerOf(existing.mark) };
       this.#localMarks.set(key, { mark: HANDLING + this.#owner, expiresAt: now + DEDUPE_TTL_SECONDS * 1000 });
-      return { status: 'fresh', predecessorSending: sendingVia(existing.mark), local: true };
+      return { status: 'fresh', predecessorSending: sendingVia(existing.mark), local: true, mark: HANDLING + this.#owner };
     }
     this.#localMarks.set(key, { mark: HANDLING + this.#owner, expiresAt: now + DEDUPE_TTL_SECONDS * 1000 });
     if (this.#localMarks.size > LOCAL_MARKS_MAX) {
       const oldest = this.#localMarks.keys().next().value;
       if (oldest !== undefined) this.#localMarks.delete(oldest);
     }
-    return { status: 'fresh', predecessorSending: undefined, local: true };
+    return { status: 'fresh', predecessorSending: undefined, local: true, mark: HANDLING + this.#owner };
   }
 }
 

@@ -7,7 +7,7 @@ import { ContentTooLargeError, LineApiError, type LineGateway } from '../line/ga
 import type { Logger } from '../observability/log.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { keys, type StateStore, StoreUnavailableError } from '../store/store.ts';
-import { DEDUPE_TTL_SECONDS, EventClaims, type FreshClaim } from './claims.ts';
+import { ClaimLostError, DEDUPE_TTL_SECONDS, EventClaims, type FreshClaim } from './claims.ts';
 import { type ChatRef, chatOf, eventTypeLabel, isEventLike } from './events.ts';
 
 export { DEDUPE_TTL_SECONDS };
@@ -107,6 +107,11 @@ export async function handleEvent(raw: unknown, deps: HandlerDeps, options: Hand
     deps.metrics.handlingSeconds.observe({ type: eventTypeLabel(event.type) }, (performance.now() - started) / 1000);
     return attempt.sent ? 'answered' : 'ignored';
   } catch (err) {
+    if (err instanceof ClaimLostError) {
+      // The queue entry changed hands while this handler worked; the new holder answers it.
+      log.info('event taken over by another handler: not sending');
+      return 'duplicate';
+    }
     deps.metrics.errors.inc({ stage: 'handle' });
     const transient = isTransient(err);
     log.error({ err, transient }, 'event handling failed');
@@ -302,9 +307,11 @@ async function send(
         attempt.sent = true;
         return;
       }
-      const tokenSpent = (deps.now?.() ?? Date.now()) >= tokenDeadline - 1_000;
-      // Rejected, or LINE out of reach for the token's whole life: a push is the way left.
-      if (!deps.pushFallback || !(rejected || (isTransient(err) && tokenSpent))) throw err;
+      // withRetries gives up on a passing failure only when no further attempt fits in the token's
+      // life (or after its 12 attempts, which outlast it): LINE was out of reach for as long as the
+      // token could be used, so a push is the way left — now, while the answer is still fresh.
+      const outOfReach = isTransient(err) && !(err instanceof StoreUnavailableError);
+      if (!deps.pushFallback || !(rejected || outOfReach)) throw err;
       log.warn({ err: errorSummary(err) }, rejected ? 'reply token rejected: falling back to push' : 'reply failed for the token\'s life: falling back to push');
     }
   }

@@ -47,6 +47,12 @@ export class MemoryStore implements StateStore {
     return true;
   }
 
+  async replaceIf(key: string, expected: string, value: string, ttlSeconds: number): Promise<boolean> {
+    if (this.#live(key)?.value !== expected) return false;
+    this.#entries.set(key, { value, expiresAt: this.#expiry(ttlSeconds) });
+    return true;
+  }
+
   async increment(key: string, ttlSeconds: number): Promise<number> {
     const entry = this.#live(key);
     const next = (entry && typeof entry.value === 'string' ? Number(entry.value) : 0) + 1;

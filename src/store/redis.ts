@@ -7,6 +7,12 @@ local n = redis.call('INCR', KEYS[1])
 if n == 1 or redis.call('TTL', KEYS[1]) < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
 return n`;
 
+/** Compare-and-set: the dedupe mark of an event moves on only from the step its owner last wrote. */
+const REPLACE_IF = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[3])
+return 1`;
+
 /**
  * Connection settings shared by every client the bot opens: fail fast while Redis is away instead
  * of queueing commands forever (callers degrade), give up on a hung server after a second,
@@ -42,6 +48,7 @@ export class RedisStore implements StateStore {
     this.client.on('error', (err: Error) => options.onStatus?.('down', err));
     this.client.on('end', () => options.onStatus?.('down'));
     this.client.defineCommand('incrementWithTtl', { numberOfKeys: 1, lua: INCREMENT_WITH_TTL });
+    this.client.defineCommand('replaceIf', { numberOfKeys: 1, lua: REPLACE_IF });
   }
 
   /** Resolves once connected, or rejects after the timeout. */
@@ -74,6 +81,11 @@ export class RedisStore implements StateStore {
 
   async setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean> {
     return (await this.client.set(key, value, 'EX', ttlSeconds, 'NX')) === 'OK';
+  }
+
+  async replaceIf(key: string, expected: string, value: string, ttlSeconds: number): Promise<boolean> {
+    const client = this.client as Redis & { replaceIf(key: string, expected: string, value: string, ttl: number): Promise<number> };
+    return (await client.replaceIf(key, expected, value, ttlSeconds)) === 1;
   }
 
   async increment(key: string, ttlSeconds: number): Promise<number> {

@@ -69,6 +69,10 @@ export class ResilientStore implements StateStore {
     return this.#try(() => this.inner.setIfAbsent(key, value, ttlSeconds));
   }
 
+  replaceIf(key: string, expected: string, value: string, ttlSeconds: number): Promise<boolean> {
+    return this.#try(() => this.inner.replaceIf(key, expected, value, ttlSeconds));
+  }
+
   increment(key: string, ttlSeconds: number): Promise<number> {
     return this.#try(() => this.inner.increment(key, ttlSeconds));
   }

@@ -8,6 +8,8 @@ export interface StateStore {
   set(key: string, value: string, ttlSeconds: number): Promise<void>;
   /** Atomic set-if-absent with expiry; true when this call created the key. */
   setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>;
+  /** Atomic compare-and-set with expiry: writes `value` only while the key holds `expected`; true when it did. */
+  replaceIf(key: string, expected: string, value: string, ttlSeconds: number): Promise<boolean>;
   /** Atomic increment; the TTL is set when the key is created, so a window is fixed. */
   increment(key: string, ttlSeconds: number): Promise<number>;
   /** Appends to a list, keeps its last `maxLength` items and refreshes the TTL. */
