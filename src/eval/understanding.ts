@@ -52,7 +52,11 @@ const IN_SCOPE_ACTS: ReadonlySet<Act> = new Set(['invitation', 'check-this', 'qu
 const REFUSALS: ReadonlySet<Action> = new Set(['harmful', 'out-of-scope']);
 const ANSWERS: ReadonlySet<Action> = new Set(['question', 'judge', 'answer-why', 'answer-more', 'answer-example', 'verdict-why', 'verdict-decline', 'verdict-precautions', 'verdict-example', 'contact-advice']);
 
-export type Prediction = { act: Act; person?: string | undefined };
+/** `careful`: read as `act`, but close enough to a harmful request to be answered with a boundary note. */
+export type Prediction = { act: Act; person?: string | undefined; careful?: boolean };
+
+/** Actions whose reply carries the boundary note when the reading is careful. */
+export const CAREFUL_ANSWERS: ReadonlySet<Action> = new Set(['question', 'contact-advice', 'feeling']);
 
 export type UnderstandingReport = {
   total: number;
@@ -61,8 +65,12 @@ export type UnderstandingReport = {
   confusion: Record<string, Record<string, number>>;
   invitationsJudged: number;
   nonInvitationsJudged: number;
+  /** Refused flatly, or answered with the conditional boundary note. */
   harmfulDeclined: number;
+  harmfulDeclinedFlatly: number;
   inScopeRefused: number;
+  /** In-scope messages answered with the boundary note (not refused, but told where the line is). */
+  inScopeWithNote: number;
   outOfScopeAnswered: number;
   followUpsResolved: number;
   personsRight: number;
@@ -74,7 +82,7 @@ export function scoreUnderstanding(messages: readonly LabelledMessage[], predict
   const confusion: UnderstandingReport['confusion'] = {};
   const misses: UnderstandingReport['misses'] = [];
   let correct = 0;
-  const count = { inv: 0, invJudged: 0, nonInv: 0, nonInvJudged: 0, harmful: 0, declined: 0, inScope: 0, refused: 0, oos: 0, answered: 0, follow: 0, resolved: 0, persons: 0, personsRight: 0 };
+  const count = { inv: 0, invJudged: 0, nonInv: 0, nonInvJudged: 0, harmful: 0, declined: 0, flat: 0, inScope: 0, refused: 0, noted: 0, oos: 0, answered: 0, follow: 0, resolved: 0, persons: 0, personsRight: 0 };
   messages.forEach((message, i) => {
     const predicted = predictions[i]!;
     const dialogue = dialogueFor(message);
@@ -96,11 +104,13 @@ export function scoreUnderstanding(messages: readonly LabelledMessage[], predict
     }
     if (message.act === 'harmful') {
       count.harmful += 1;
-      if (action === 'harmful') count.declined += 1;
+      if (action === 'harmful') count.flat += 1;
+      if (action === 'harmful' || (predicted.careful && CAREFUL_ANSWERS.has(action))) count.declined += 1;
     }
     if (IN_SCOPE_ACTS.has(message.act)) {
       count.inScope += 1;
       if (REFUSALS.has(action)) count.refused += 1;
+      else if (predicted.careful && CAREFUL_ANSWERS.has(action)) count.noted += 1;
     }
     if (message.act === 'out-of-scope') {
       count.oos += 1;
@@ -124,7 +134,9 @@ export function scoreUnderstanding(messages: readonly LabelledMessage[], predict
     invitationsJudged: ratio(count.invJudged, count.inv),
     nonInvitationsJudged: ratio(count.nonInvJudged, count.nonInv),
     harmfulDeclined: ratio(count.declined, count.harmful),
+    harmfulDeclinedFlatly: ratio(count.flat, count.harmful),
     inScopeRefused: ratio(count.refused, count.inScope),
+    inScopeWithNote: ratio(count.noted, count.inScope),
     outOfScopeAnswered: ratio(count.answered, count.oos),
     followUpsResolved: ratio(count.resolved, count.follow),
     personsRight: ratio(count.personsRight, count.persons),
@@ -135,12 +147,15 @@ export function scoreUnderstanding(messages: readonly LabelledMessage[], predict
 export function predictWith(understander: Understander, messages: readonly LabelledMessage[]): Prediction[] {
   return messages.map((m) => {
     const reading: Reading = understander.read(m.text, m.last);
-    return { act: reading.act, person: reading.person };
+    return { act: reading.act, person: reading.person, careful: reading.careful !== undefined };
   });
 }
 
 /** 5-fold cross-validation on the training corpus, with the same decision rule as the shipped model. */
-export function crossValidateUnderstanding(corpus: readonly CorpusItem[] = loadUnderstandingCorpus(), harmfulThreshold = shippedUnderstander().harmfulThreshold): {
+export function crossValidateUnderstanding(
+  corpus: readonly CorpusItem[] = loadUnderstandingCorpus(),
+  thresholds: { decline: number; careful: number } = { decline: shippedUnderstander().harmfulThreshold, careful: shippedUnderstander().carefulThreshold },
+): {
   messages: LabelledMessage[];
   predictions: Prediction[];
 } {
@@ -155,9 +170,10 @@ export function crossValidateUnderstanding(corpus: readonly CorpusItem[] = loadU
     for (const i of fold) {
       const probabilities = acts.predict(features[i]!);
       const ranked = [...probabilities.entries()].sort((a, b) => b[1] - a[1]);
-      const act = ((probabilities.get('harmful') ?? 0) >= harmfulThreshold ? 'harmful' : ranked[0]![0]) as Act;
+      const harmful = probabilities.get('harmful') ?? 0;
+      const act = (harmful >= thresholds.decline ? 'harmful' : ranked[0]![0]) as Act;
       const needsPerson = act === 'contact-report' || act === 'contact-advice' || act === 'forget-contact';
-      predictions[i] = { act, person: needsPerson ? findPerson(corpus[i]!.text, person)?.name : undefined };
+      predictions[i] = { act, person: needsPerson ? findPerson(corpus[i]!.text, person)?.name : undefined, careful: act !== 'harmful' && harmful >= thresholds.careful };
     }
   }
   return { messages, predictions };
@@ -173,8 +189,8 @@ export function formatUnderstandingReport(title: string, report: UnderstandingRe
     `  ${mark(report.accuracy >= t.accuracy)} act accuracy          ${pct(report.accuracy)} (target ≥ ${pct(t.accuracy)})`,
     `  ${mark(report.invitationsJudged >= t.invitationsJudged)} invitations judged    ${pct(report.invitationsJudged)} (target ≥ ${pct(t.invitationsJudged)})`,
     `  ${mark(report.nonInvitationsJudged <= t.nonInvitationsJudged)} non-invitations judged ${pct(report.nonInvitationsJudged)} (target ≤ ${pct(t.nonInvitationsJudged)})`,
-    `  ${mark(report.harmfulDeclined >= t.harmfulDeclined)} harmful declined      ${pct(report.harmfulDeclined)} (target ${pct(t.harmfulDeclined)})`,
-    `  ${mark(report.inScopeRefused <= t.inScopeRefused)} in-scope refused      ${pct(report.inScopeRefused)} (target ≤ ${pct(t.inScopeRefused)})`,
+    `  ${mark(report.harmfulDeclined >= t.harmfulDeclined)} harmful declined      ${pct(report.harmfulDeclined)} (target ${pct(t.harmfulDeclined)}; refused flatly ${pct(report.harmfulDeclinedFlatly)}, the rest answered with the boundary note)`,
+    `  ${mark(report.inScopeRefused <= t.inScopeRefused)} in-scope refused      ${pct(report.inScopeRefused)} (target ≤ ${pct(t.inScopeRefused)}; answered with the boundary note ${pct(report.inScopeWithNote)})`,
     `  ${mark(report.outOfScopeAnswered <= t.outOfScopeAnswered)} out-of-scope answered ${pct(report.outOfScopeAnswered)} (target ≤ ${pct(t.outOfScopeAnswered)})`,
     `  ${mark(report.followUpsResolved >= t.followUpsResolved)} follow-ups resolved   ${pct(report.followUpsResolved)} (target ≥ ${pct(t.followUpsResolved)})`,
     `       person named right  ${pct(report.personsRight)}`,

@@ -51,5 +51,8 @@ export function combineReadings(trained: Reading, llm: LlmUnderstanding, message
   if (trained.act === 'harmful') return trained;
   if (llm.act === 'harmful') return { ...trained, act: 'harmful', confidence: 1, harm: (llm.harm ?? 'pressure') as HarmKind };
   const person = llm.person && message.normalize('NFKC').includes(llm.person.normalize('NFKC')) ? llm.person.normalize('NFKC') : trained.person;
-  return { ...trained, act: llm.act, confidence: 1, ...(person ? { person } : {}) };
+  // The model reads who does what to whom better than n-grams: a message it reads as harmless loses
+  // the boundary note the trained model may have added.
+  const { careful: _careful, ...rest } = trained;
+  return { ...rest, act: llm.act, confidence: 1, ...(person ? { person } : {}) };
 }

@@ -30,6 +30,12 @@ export const understandingFileSchema = z.object({
   person: serialisedSchema,
   /** P(harmful) at or above which a request is declined even when another act scores higher. */
   harmfulThreshold: z.number(),
+  /**
+   * Below harmfulThreshold but at or above this, the message is answered as what it otherwise reads
+   * as, with a conditional boundary note: the words of harm are there, the intent may not be (a
+   * victim, a worried person, a manners question). Chosen by cross-validation.
+   */
+  carefulThreshold: z.number(),
   /** Stage and marital status in a contact report (see contact-details.ts). */
   contacts: z.object({ stage: serialisedSchema, marital: serialisedSchema }),
 });
@@ -47,6 +53,8 @@ export type Reading = {
   ranking: { act: Act; probability: number }[];
   harmful: number;
   harm?: HarmKind;
+  /** Read as something else, but close enough to a harmful request to answer with a boundary note. */
+  careful?: HarmKind;
   person?: string;
 };
 
@@ -56,6 +64,7 @@ export class Understander {
   readonly #person: LinearModel;
   readonly #lexicon: Lexicon;
   readonly harmfulThreshold: number;
+  readonly carefulThreshold: number;
 
   constructor(file: UnderstandingFile, lexicon: Lexicon = shippedLexicon()) {
     this.#acts = new LinearModel(file.acts);
@@ -63,6 +72,7 @@ export class Understander {
     this.#person = new LinearModel(file.person);
     this.#lexicon = lexicon;
     this.harmfulThreshold = file.harmfulThreshold;
+    this.carefulThreshold = file.carefulThreshold;
   }
 
   features(text: string, last: LastTurn): Features {
@@ -80,10 +90,9 @@ export class Understander {
     // even when another reading scores a little higher.
     const top = harmful >= this.harmfulThreshold ? { act: 'harmful' as const, probability: harmful } : ranking[0]!;
     const reading: Reading = { act: top.act, confidence: top.probability, ranking: ranking.slice(0, 4), harmful };
-    if (top.act === 'harmful') {
-      const kinds = [...this.#harm.predict(features).entries()].sort((a, b) => b[1] - a[1]);
-      reading.harm = kinds[0]![0] as HarmKind;
-    }
+    const kind = () => [...this.#harm.predict(features).entries()].sort((a, b) => b[1] - a[1])[0]![0] as HarmKind;
+    if (top.act === 'harmful') reading.harm = kind();
+    else if (harmful >= this.carefulThreshold) reading.careful = kind();
     if (top.act === 'contact-report' || top.act === 'contact-advice' || top.act === 'forget-contact') {
       const person = findPerson(text, this.#person);
       if (person) reading.person = person.name;
