@@ -120,6 +120,18 @@ export const copy = {
     intoxication:
       'ごめんなさい、相手を酔わせたり、知らないうちに何かを飲ませたりするお手伝いはできません。相手の判断力を奪う行為は、重大な加害になり得ます。',
   } satisfies Record<HarmKind, string>,
+  /**
+   * One conditional line after an answer to a message close to a harmful request. Never accusing:
+   * the asker is more often the one being followed, pressured or recruited.
+   */
+  boundaryNote: {
+    tracking: '※相手が教えていない住所や帰り道、予定を調べるお手伝いはしていませんが、ご自身の安全についての相談ならいつでもどうぞ。',
+    privacy: '※相手のスマホや非公開のアカウントを本人に黙って見るお手伝いはしていませんが、自分の情報を守る相談ならいつでもどうぞ。',
+    pressure: '※断られた相手にさらに押すお手伝いはしていませんが、相手の気持ちを大事にしたうえでの相談ならいつでもどうぞ。',
+    deception: '※既婚や肩書き、収入を偽って人に近づくお手伝いはしていませんが、うそをつかれて困っている側の相談ならいつでもどうぞ。',
+    luring: '※目的を隠した勧誘のお手伝いはしていませんが、勧誘されて困っている側の相談ならいつでもどうぞ。',
+    intoxication: '※相手を酔わせたり、知らないうちに何かを飲ませたりするお手伝いはしていませんが、お酒の場で自分を守る相談ならいつでもどうぞ。',
+  } satisfies Record<HarmKind, string>,
   harmfulOffer:
     '相手を尊重したうえでなら、喜んで手伝います。たとえば、誘い方の例文、断られたあとの引き方、自分の魅力の伝え方など、いつでも聞いてくださいね。',
   harmfulQuickReplies: ['断られたあとの引き方', '相手に負担をかけない誘い方', '自己紹介のコツ'],
@@ -355,6 +367,7 @@ export const copy = {
 } as const;
 
 /** The 出典 line of a reply: full-width colon, one line per card used. */
-export function sourceLine(title: string, source: string): string {
-  return `${copy.answer.sourcesLabel}${title}（${source}）`;
+/** One short line naming where the facts come from (each source once), never a summary of a card. */
+export function sourceLine(cards: readonly { source: string }[]): string {
+  return `${copy.answer.sourcesLabel}${[...new Set(cards.map((card) => card.source))].join('／')}`;
 }

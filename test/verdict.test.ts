@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { messagingApi } from '@line/bot-sdk';
 import { loadKnowledge } from '../src/knowledge/load.ts';
-import { ALT_TEXT_MAX, buildVerdictCard, explainVerdict, howToDecline, precautionsFor, TEXT_MAX, verdictAltText, verdictMessages } from '../src/verdict/card.ts';
+import { ALT_TEXT_MAX, buildVerdictCard, explainVerdict, howToDecline, precautionsFor, TEXT_MAX, verdictAltText, verdictLead, verdictMessages } from '../src/verdict/card.ts';
 import { MAX_CLAUSES, prepareInvitation, splitClauses } from '../src/verdict/clauses.ts';
 import { FACT_ROLES, FACTS } from '../src/verdict/facts.ts';
 import { shippedVerdictModel } from '../src/verdict/judge.ts';
@@ -176,9 +176,11 @@ describe('the card', () => {
     expect(verdictAltText(verdict)).not.toMatch(/スコア|\+\d/);
   });
 
-  it('puts the follow-ups on the card only: no quick replies repeating its buttons, no text repeating it', () => {
+  it('says the verdict in one sentence first, then the card; the follow-ups are on the card only', () => {
     const messages = verdictMessages(verdict);
-    expect(messages).toHaveLength(1);
+    expect(messages.map((m) => m.type)).toEqual(['text', 'flex']);
+    expect((messages[0] as { text: string }).text).toBe(verdictLead(verdict));
+    expect(verdictLead(verdict)).not.toContain('判定：');
     expect(messages.some((m) => (m as { quickReply?: unknown }).quickReply)).toBe(false);
     const buttons = ((card.contents as messagingApi.FlexBubble).footer!.contents as messagingApi.FlexButton[]).map((b) => b.action);
     expect(buttons.map((a) => (a as messagingApi.PostbackAction).data)).toEqual(['action=why', 'action=decline', 'action=precautions']);

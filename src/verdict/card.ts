@@ -125,12 +125,21 @@ export function verdictAltText(verdict: Verdict): string {
   return clamp(text, ALT_TEXT_MAX);
 }
 
+/** The verdict in one spoken sentence, before the card: the answer comes first, in the senpai's voice. */
+export function verdictLead(verdict: Verdict): string {
+  const top = reds(verdict).sort((a, b) => b.weight - a.weight)[0];
+  if (verdict.level === 'likely-trap') return copy.verdict.companion['likely-trap'](top?.label ?? copy.verdict.levelLabel['likely-trap']);
+  if (verdict.level === 'caution') return copy.verdict.companion.caution(top?.label);
+  return copy.verdict.companion.legit;
+}
+
 /**
- * The reply to an invitation: the card, plus one short text only when it says something the card
- * does not (that the text was read from an image or a page). The buttons are on the card only.
+ * The reply to an invitation: one spoken sentence with the verdict, the card, and one short text
+ * only when it says something the card does not (that the text was read from an image or a page).
+ * The buttons are on the card only.
  */
 export function verdictMessages(verdict: Verdict): LineMessage[] {
-  const messages: LineMessage[] = [buildVerdictCard(verdict)];
+  const messages: LineMessage[] = [{ type: 'text', text: verdictLead(verdict) }, buildVerdictCard(verdict)];
   const note =
     verdict.readFrom === 'image' ? copy.verdict.readFromImage : verdict.readFrom === 'page' && verdict.readHost ? copy.verdict.readFromPage(verdict.readHost) : undefined;
   if (note) messages.push({ type: 'text', text: note });

@@ -15,13 +15,36 @@ export const HIGH_FEE_FROM = 10_000;
 /** The score never shows less risk than this when a strong sign set the floor. */
 const FLOOR_SCORE = 80;
 
+const PAIRS: readonly (readonly [string, string])[] = [['「', '」'], ['『', '』'], ['（', '）'], ['(', ')'], ['“', '”'], ['【', '】']];
+
+/**
+ * The words quoted as evidence, without a bracket cut in half by the clause split (「無料でご飯も出るよ』
+ * becomes 無料でご飯も出るよ): the flag puts its own 「」 around them.
+ */
+export function tidyEvidence(clause: string): string {
+  let text = clause.trim();
+  for (let changed = true; changed && text.length > 1; ) {
+    changed = false;
+    for (const [open, close] of PAIRS) {
+      const inner = text.slice(1, -1);
+      if (text.startsWith(open) && text.endsWith(close) && !inner.includes(open) && !inner.includes(close)) text = inner.trim();
+      else if (text.startsWith(open) && !text.includes(close)) text = text.slice(1).trim();
+      else if (text.endsWith(close) && !text.includes(open)) text = text.slice(0, -1).trim();
+      else continue;
+      changed = true;
+      break;
+    }
+  }
+  return text.length > 0 ? text : clause.trim();
+}
+
 const flagOf = (found: FoundFact, sources: CardSources): Flag => {
   const role = FACT_ROLES[found.fact];
   return {
     kind: role.kind === 'red' ? 'red' : 'green',
     id: found.fact,
     label: copy.facts[found.fact].label,
-    evidence: found.clause,
+    evidence: tidyEvidence(found.clause),
     weight: Math.round(found.probability * 100) / 100,
     chunkId: role.card,
     source: sources.get(role.card)?.source ?? role.card,
@@ -39,7 +62,7 @@ export function flagsOf(judgement: Judgement, sources: CardSources): Flag[] {
       kind: 'red',
       id: 'cheap-fee',
       label: copy.verdict.cheapLabel,
-      evidence: judgement.fee.evidence,
+      evidence: tidyEvidence(judgement.fee.evidence),
       weight: 1,
       chunkId: 'cheap-vs-expensive-events',
       source: sources.get('cheap-vs-expensive-events')?.source ?? 'cheap-vs-expensive-events',
@@ -54,7 +77,7 @@ export function flagsOf(judgement: Judgement, sources: CardSources): Flag[] {
       kind: 'green',
       id: 'high-fee',
       label: copy.verdict.highFeeLabel,
-      evidence: judgement.fee.evidence,
+      evidence: tidyEvidence(judgement.fee.evidence),
       weight: 1,
       chunkId: 'cheap-vs-expensive-events',
       source: sources.get('cheap-vs-expensive-events')?.source ?? 'cheap-vs-expensive-events',
