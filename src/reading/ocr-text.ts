@@ -10,6 +10,10 @@ export interface OcrWord {
   /** 0–100, as Tesseract reports it. */
   confidence: number;
   height: number;
+  /** The word's box, when the engine gives it (Tesseract's TSV does): used to tell wrapped lines. */
+  left?: number;
+  top?: number;
+  width?: number;
 }
 
 export interface OcrReading {
@@ -32,6 +36,9 @@ export function parseTsv(tsv: string): OcrWord[] {
       block: Number(cells[2]),
       paragraph: Number(cells[3]),
       line: Number(cells[4]),
+      left: Number(cells[6]),
+      top: Number(cells[7]),
+      width: Number(cells[8]),
       height: Number(cells[9]),
       confidence: Number(cells[10]),
       text,
@@ -40,29 +47,82 @@ export function parseTsv(tsv: string): OcrWord[] {
   return words;
 }
 
-/** Lines of text from words in reading order, with one confidence for the whole reading. */
+type OcrLine = { paragraph: string; words: OcrWord[] };
+
+/** Where a line starts and ends along its reading direction (columns, for vertical text). */
+function extent(line: OcrLine): { start: number; end: number } | undefined {
+  const boxes = line.words.filter((w) => w.left !== undefined && w.top !== undefined && w.width !== undefined);
+  if (boxes.length === 0) return undefined;
+  const left = Math.min(...boxes.map((w) => w.left!));
+  const right = Math.max(...boxes.map((w) => w.left! + w.width!));
+  const top = Math.min(...boxes.map((w) => w.top!));
+  const bottom = Math.max(...boxes.map((w) => w.top! + w.height));
+  return right - left >= bottom - top ? { start: left, end: right } : { start: top, end: bottom };
+}
+
+/** The size of a line's glyphs: the median of its words' thinner side (their height, or width in a column). */
+function glyphSize(line: OcrLine): number {
+  const sizes = line.words.filter((w) => w.width !== undefined).map((w) => Math.min(w.width!, w.height)).sort((a, b) => a - b);
+  return sizes[Math.floor(sizes.length / 2)] ?? 0;
+}
+
+/** Glyphs this much larger or smaller start something else (a title above its details). */
+const SIZE_CHANGE = 1.25;
+
+/** A line that runs (nearly) to the paragraph's far edge, without ending a sentence, wraps on. */
+const WRAP_SLACK = 0.12;
+const sameSize = (a: number, b: number): boolean => a === 0 || b === 0 || Math.max(a, b) / Math.min(a, b) < SIZE_CHANGE;
+const ENDS_SENTENCE = /[。．！？!?」』）)]$/u;
+const LATIN_EDGE = /[A-Za-z0-9]/;
+
+/**
+ * Lines of text from words in reading order, with one confidence for the whole reading. A line the
+ * layout wrapped (a chat bubble or a paragraph narrower than its sentence) is joined to the next
+ * line of its paragraph, so a sentence reaches the verdict whole rather than as two fragments;
+ * short lines (「日時：…」「会場：…」) and lines that end a sentence stay lines.
+ */
 export function readingFromWords(words: readonly OcrWord[]): OcrReading {
-  const lines: string[] = [];
-  let key = '';
-  let current: string[] = [];
+  const lines: OcrLine[] = [];
   let weighted = 0;
   let chars = 0;
   for (const word of words) {
-    const k = `${word.block}.${word.paragraph}.${word.line}`;
-    if (k !== key && current.length > 0) {
-      lines.push(current.join(' '));
-      current = [];
-    }
-    key = k;
-    current.push(word.text);
+    const paragraph = `${word.block}.${word.paragraph}`;
+    const key = `${paragraph}.${word.line}`;
+    const last = lines.at(-1);
+    if (last && `${last.paragraph}.${last.words[0]!.line}` === key) last.words.push(word);
+    else lines.push({ paragraph, words: [word] });
     const n = [...word.text].length;
     weighted += Math.max(0, word.confidence) * n;
     chars += n;
   }
-  if (current.length > 0) lines.push(current.join(' '));
+  const texts = lines.map((line) => tidyJapaneseSpacing(line.words.map((w) => w.text).join(' ')));
+  const edges = new Map<string, { start: number; end: number }>();
+  for (const line of lines) {
+    const e = extent(line);
+    if (!e) continue;
+    const edge = edges.get(line.paragraph);
+    edges.set(line.paragraph, edge ? { start: Math.min(edge.start, e.start), end: Math.max(edge.end, e.end) } : e);
+  }
+  let text = '';
+  lines.forEach((line, i) => {
+    const own = texts[i]!;
+    if (i === 0) {
+      text = own;
+      return;
+    }
+    const previous = lines[i - 1]!;
+    const before = texts[i - 1]!;
+    const e = extent(previous);
+    const edge = edges.get(previous.paragraph);
+    const wraps =
+      previous.paragraph === line.paragraph && e !== undefined && edge !== undefined && edge.end > edge.start &&
+      e.end >= edge.end - WRAP_SLACK * (edge.end - edge.start) && !ENDS_SENTENCE.test(before) && sameSize(glyphSize(previous), glyphSize(line));
+    if (!wraps) text += `\n${own}`;
+    else text += LATIN_EDGE.test(before.at(-1) ?? '') && LATIN_EDGE.test(own[0] ?? '') ? ` ${own}` : own;
+  });
   const heights = words.map((w) => w.height).sort((a, b) => a - b);
   return {
-    text: repairCommonMisreads(tidyJapaneseSpacing(lines.join('\n'))),
+    text: repairCommonMisreads(tidyJapaneseSpacing(text)),
     confidence: chars === 0 ? 0 : weighted / chars / 100,
     wordHeight: heights.length === 0 ? 0 : (heights[Math.floor(heights.length / 2)] ?? 0),
   };

@@ -268,6 +268,21 @@ describe('Tesseract output', () => {
     expect(readingFromWords([])).toEqual({ text: '', confidence: 0, wordHeight: 0 });
   });
 
+  it('joins a line the layout wrapped to the next line of its paragraph, and keeps short, sentence-ending or differently sized lines apart', () => {
+    const row = (par: number, line: number, word: number, left: number, width: number, height: number, text: string) =>
+      `5\t1\t1\t${par}\t${line}\t${word}\t${left}\t${line * 40}\t${width}\t${height}\t95\t${text}`;
+    const bubble = [
+      'level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext',
+      row(1, 1, 1, 10, 300, 30, '会社に頼らない生き方について話'), // runs to the bubble's edge: wrapped
+      row(1, 2, 1, 10, 120, 30, 'すセミナーがあるの'),
+      row(2, 1, 1, 10, 300, 30, '参加費は2,000円です。'), // ends a sentence
+      row(2, 2, 1, 10, 100, 30, '会場は渋谷'),
+      row(3, 1, 1, 10, 300, 45, '喫茶店で語る夢の会'), // a title, in larger glyphs
+      row(3, 2, 1, 10, 280, 30, '日時:毎週日曜'),
+    ].join('\n');
+    expect(readingFromWords(parseTsv(bubble)).text).toBe('会社に頼らない生き方について話すセミナーがあるの\n参加費は2,000円です。\n会場は渋谷\n喫茶店で語る夢の会\n日時:毎週日曜');
+  });
+
   it('removes the spaces Tesseract puts between Japanese characters, keeps those between words', () => {
     expect(tidyJapaneseSpacing('港 北 商工 会議所  青年 部')).toBe('港北商工会議所青年部');
     expect(tidyJapaneseSpacing('12 月 14 日 ( 日 )')).toBe('12月14日 ( 日 )');
