@@ -56,31 +56,93 @@ export function secondCardFor(question: string, hits: readonly Hit[]): Chunk | u
   return added >= SECOND_CARD_MIN_NEW_TERMS ? second.chunk : undefined;
 }
 
+/** Card text that points at its example (「例文」「この例」「こんな感じで」): the example must come with it. */
+const MENTIONS_EXAMPLE = /例文|例を|例の|例のよう|こんな感じ|こんなふう/u;
+
+/** Whether the first reply from this card shows the card's example too (its text refers to it). */
+export function showsExample(card: Chunk): boolean {
+  return card.example !== undefined && MENTIONS_EXAMPLE.test([card.answer, ...card.points, card.next_step].join('\n'));
+}
+
 /** The first reply from a card (and, when it answers a part the card leaves open, one point from a second). */
 export function composeAnswer(card: Chunk, options: ComposeOptions = {}): ComposedAnswer {
   const { answer, points, nextStep } = answerOf(card);
   const second = options.question !== undefined && options.ranked?.[0]?.chunk.id === card.id ? secondCardFor(options.question, options.ranked) : undefined;
   const shownPoints = second ? [...points, second.answer] : points;
+  const withExample = showsExample(card);
   const blocks = [
     options.empathy ? `${options.empathy}\n${answer}` : answer,
     shownPoints.map((point) => `・${point}`).join('\n'),
     nextStep,
-    [sourceLine(card.title, card.source), ...(second ? [sourceLine(second.title, second.source)] : [])].join('\n'),
+    withExample ? `${card.example_label ?? '例文'}：\n${card.example}` : '',
+    sourceLine(second ? [card, second] : [card]),
   ].filter((block) => block.length > 0);
   return {
     text: blocks.join('\n\n'),
     sources: [toSourceRef(card), ...(second ? [toSourceRef(second)] : [])],
-    quickReplies: followUpReplies(card, options.related ?? []),
+    quickReplies: followUpReplies(card, options.related ?? [], { example: !withExample }),
   };
 }
 
-/** 「なんで？」: the explanation behind the card, never the first reply again. */
-export function composeWhy(card: Chunk): ComposedAnswer {
-  const explanation = clipAtSentence(card.body, EXPLANATION_MAX_CHARS);
+/**
+ * 「なんで？」: the explanation behind the card, never the first reply again. A why about one part
+ * (「テーブル越しがダメなのはなんで？」) starts with the sentences about that part.
+ */
+export function composeWhy(card: Chunk, question = ''): ComposedAnswer {
+  const focused = focusedSentences(card, question);
+  const rest = splitSentences(card.body).filter((sentence) => !focused.includes(sentence)).join('');
+  const explanation = clipAtSentence(`${focused.join('')}${rest}`, EXPLANATION_MAX_CHARS);
   return {
-    text: [`${copy.answer.why}\n${explanation}`, sourceLine(card.title, card.source)].join('\n\n'),
+    text: [`${copy.answer.why}\n${explanation}`, sourceLine([card])].join('\n\n'),
     sources: [toSourceRef(card)],
     quickReplies: followUpReplies(card, [], { why: false }),
+  };
+}
+
+/** Words that ask why or for more, not what about: they say nothing about which part of a card is meant. */
+const FOLLOW_UP_WORDS = /なんで|なぜ|どうして|理由|もっと|詳しく|くわしく|具体的|教えて|おしえて|ほしい|ですか|ますか/gu;
+
+/** The question's content words, without the words that only ask for a why or a more. */
+function contentTerms(question: string): Set<string> {
+  return new Set(bigramTokenize(question.replace(FOLLOW_UP_WORDS, ' ')).filter((t) => termWeight(t) === 1));
+}
+
+/**
+ * The sentences of a card (answer, points, next step, explanation) that share the most words with a
+ * follow-up question, in the card's order: what a 「タクシーのときは？」 or 「何書けばいい？」 after an
+ * answer is about. Empty when no sentence shares a content word with it.
+ */
+export function focusedSentences(card: Chunk, question: string, max = 3): string[] {
+  const terms = contentTerms(question);
+  if (terms.size === 0) return [];
+  const sentences = [...splitSentences(card.answer), ...card.points, card.next_step, ...splitSentences(card.body)];
+  const scored = sentences.map((sentence, index) => {
+    const own = new Set(bigramTokenize(sentence));
+    let score = 0;
+    for (const term of terms) if (own.has(term)) score += 1;
+    return { sentence, index, score };
+  });
+  const best = scored.filter((s) => s.score > 0).sort((a, b) => b.score - a.score || a.index - b.index);
+  const chosen: typeof best = [];
+  for (const candidate of best) {
+    if (chosen.length === max) break;
+    if (!chosen.some((c) => c.sentence === candidate.sentence)) chosen.push(candidate);
+  }
+  return chosen.sort((a, b) => a.index - b.index).map((s) => s.sentence);
+}
+
+/**
+ * A follow-up that asks about one part of the card just shown: the sentences that speak to it
+ * (a point may come back, never the whole reply), with the example when it asks for wording.
+ * Undefined when nothing in the card speaks to it.
+ */
+export function composeFocused(card: Chunk, question: string): ComposedAnswer | undefined {
+  const sentences = focusedSentences(card, question);
+  if (sentences.length === 0) return undefined;
+  return {
+    text: [sentences.join('\n'), sourceLine([card])].join('\n\n'),
+    sources: [toSourceRef(card)],
+    quickReplies: followUpReplies(card, [], { why: true }),
   };
 }
 
@@ -89,7 +151,7 @@ export function composeExample(card: Chunk): ComposedAnswer {
   const text = card.example
     ? `${copy.answer.exampleIntro(card.example_label ?? '例文')}\n\n${card.example}`
     : `${copy.answer.noExample}\n${answerOf(card).points.map((p) => `・${p}`).join('\n')}`;
-  return { text: `${text}\n\n${sourceLine(card.title, card.source)}`, sources: [toSourceRef(card)], quickReplies: followUpReplies(card, [], { example: false }) };
+  return { text: `${text}\n\n${sourceLine([card])}`, sources: [toSourceRef(card)], quickReplies: followUpReplies(card, [], { example: false }) };
 }
 
 /**

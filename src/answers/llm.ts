@@ -73,7 +73,7 @@ const CITATION = /【出典[:：]\s*([^】]+)】/g;
  * only them. The citations are then rewritten in the bot's own 「出典：」 lines. Undefined when the
  * answer does not hold, so the caller falls back to the offline card.
  */
-export function checkCitations(answer: string, cards: readonly Chunk[], sourceLine: (title: string, source: string) => string): string | undefined {
+export function checkCitations(answer: string, cards: readonly Chunk[], sourceLine: (cards: readonly { source: string }[]) => string): string | undefined {
   const cited = [...answer.matchAll(CITATION)].map((m) => m[1]!.trim());
   if (cited.length === 0) return undefined;
   const byTitle = new Map(cards.map((card) => [card.title, card]));
@@ -84,7 +84,7 @@ export function checkCitations(answer: string, cards: readonly Chunk[], sourceLi
     if (!used.includes(card)) used.push(card);
   }
   const body = answer.replace(CITATION, '').replace(/[ \t]+\n/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
-  return `${body}\n\n${used.map((card) => sourceLine(card.title, card.source)).join('\n')}`;
+  return `${body}\n\n${sourceLine(used)}`;
 }
 
 export type AnswerPrompts = { system: string; answer: string };

@@ -29,11 +29,23 @@ export function cardQuestions(cards: readonly Chunk[]): LabelledQuestion[] {
   return cards.flatMap((card) => [...card.questions, card.title].map((text) => ({ text, cardId: card.id })));
 }
 
+/**
+ * Weight of a card's own answer and points as examples of it: they say what the card covers in
+ * words a question may share. Cross-validated on the 706 training questions with their card: the
+ * classifier alone finds the card first for 71.5% against 62.6% without them, the ranker 80.6%
+ * against 79.7%.
+ */
+export const CARD_TEXT_WEIGHT = 0.5;
+
 export function trainCardClassifier(cards: readonly Chunk[], extra: readonly LabelledQuestion[] = []): SerialisedModel {
   const ids = new Set(cards.map((c) => c.id));
-  const examples = [...cardQuestions(cards), ...extra.filter((q) => ids.has(q.cardId))];
+  const questions = [...cardQuestions(cards), ...extra.filter((q) => ids.has(q.cardId))];
+  const contents = cards.flatMap((card) => [card.answer, ...card.points].map((text) => ({ text, cardId: card.id })));
   return train(
-    examples.map((q) => ({ features: messageFeatures(q.text), labels: [q.cardId] })),
+    [
+      ...questions.map((q) => ({ features: messageFeatures(q.text), labels: [q.cardId] })),
+      ...contents.map((c) => ({ features: messageFeatures(c.text), labels: [c.cardId], weight: CARD_TEXT_WEIGHT })),
+    ],
     { kind: 'softmax', labels: cards.map((c) => c.id), epochs: 30, learningRate: 0.3, l2: 1e-5 },
   );
 }

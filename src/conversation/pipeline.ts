@@ -1,6 +1,7 @@
 // One conversation turn as a short pipeline: limits → load → understand → one handler per action →
 // remember. Decisions live in the pure modules (understanding, verdict, answers, coaching); this file
 // wires them to the ports (store, LLM) and is the turn's one error boundary.
+import { showsExample } from '../answers/compose.ts';
 import { buildEmbeddingIndex, type EmbeddingIndex, hybridSearch } from '../answers/embedding-index.ts';
 import { buildAnswerMessages, checkCitations } from '../answers/llm.ts';
 import { CardRanker, shippedCardClassifier } from '../answers/ranker.ts';
@@ -15,7 +16,7 @@ import type { Metrics } from '../observability/metrics.ts';
 import type { Adviser } from '../processing/handle-event.ts';
 import { maskPersonalData } from '../privacy.ts';
 import { keys, type StateStore, StoreUnavailableError } from '../store/store.ts';
-import type { Verdict } from '../types.ts';
+import type { LineMessage, Verdict } from '../types.ts';
 import { type ContactReader, shippedContactReader } from '../understanding/contact-details.ts';
 import { exactAct, exactAction } from '../understanding/exact.ts';
 import { buildUnderstandingPrompt, COMMAND_CONFIDENCE, combineReadings, llmUnderstandingSchema } from '../understanding/llm.ts';
@@ -28,7 +29,7 @@ import { MAX_INVITATION_CHARS } from '../verdict/clauses.ts';
 import { type ConversationState, type Handler, type ImageReading, reply, type Services, text, type TurnContext } from './context.ts';
 import { ImageTooLargeError, looksLikeText, NotAnImageError, readImageText } from '../reading/image.ts';
 import { findUrls, linkKind, type PageFacts, parseAllowHosts, readLink } from '../reading/link.ts';
-import type { Act } from '../understanding/acts.ts';
+import type { Act, HarmKind } from '../understanding/acts.ts';
 import { flatten, stampSession } from './flatten.ts';
 import { actionOfPostback, parsePostback } from './postbacks.ts';
 import { HANDLERS } from './handlers/index.ts';
@@ -98,6 +99,27 @@ function sniffImageType(bytes: Uint8Array): string {
 }
 /** LINE allows 5,000 characters a message; a turn never reads more than that. */
 export const MAX_TURN_CHARS = 5_000;
+
+/** Replies that carry the boundary note when the reading was careful. */
+const CAREFUL_INTENTS: ReadonlySet<string> = new Set(['question', 'contact-advice', 'feeling']);
+
+/**
+ * A message read as a question that is still close to a harmful request is answered, with one
+ * conditional line saying where the bot stops: it may be a victim or a manners question, so it is
+ * never refused or accused outright.
+ */
+export function withBoundaryNote(result: TurnResult, careful: HarmKind | undefined): TurnResult {
+  if (!careful || !CAREFUL_INTENTS.has(result.intent)) return result;
+  const index = result.messages.findIndex((m) => m.type === 'text');
+  if (index < 0) return result;
+  const message = result.messages[index] as Extract<LineMessage, { type: 'text' }>;
+  const blocks = message.text.split('\n\n');
+  const at = blocks.at(-1)?.startsWith(copy.answer.sourcesLabel) ? blocks.length - 1 : blocks.length;
+  blocks.splice(at, 0, copy.boundaryNote[careful]);
+  const messages = [...result.messages];
+  messages[index] = { ...message, text: blocks.join('\n\n').slice(0, 5_000) };
+  return { ...result, messages };
+}
 
 export async function createAdviser(deps: AdviserDeps): Promise<ConversationAdviser> {
   const knowledge = deps.knowledge ?? createKnowledgeBase();
@@ -269,7 +291,8 @@ export async function createAdviser(deps: AdviserDeps): Promise<ConversationAdvi
       now,
       verdictAt: profile.lastVerdict?.at,
       answerAt: profile.lastAnswer?.at,
-      answerHasExample: lastAnswerCard?.example !== undefined,
+      // 「はい」 takes up the offer of an example only while the example is still unseen.
+      answerHasExample: lastAnswerCard?.example !== undefined && !showsExample(lastAnswerCard) && !profile.lastAnswer!.shown.includes('example'),
       deletionAskedAt: profile.pendingDeletionAt,
       knownContacts: contacts.map((c) => c.name),
     };
@@ -374,8 +397,9 @@ export async function createAdviser(deps: AdviserDeps): Promise<ConversationAdvi
       metrics.errors.inc({ stage: 'turn' });
       return reply(action, [text(copy.somethingWentWrong)]);
     }
+    result = withBoundaryNote(result, reading?.careful);
     result = { ...result, messages: stampSession(result.messages, ctx.state.profile.session) };
-    result.debug = { ...result.debug, action, ...(reading ? { act: reading.act, confidence: Number(reading.confidence.toFixed(3)), ranking: reading.ranking.map((r) => `${r.act} ${r.probability.toFixed(2)}`) } : {}) };
+    result.debug = { ...result.debug, action, ...(reading?.careful ? { careful: reading.careful } : {}), ...(reading ? { act: reading.act, confidence: Number(reading.confidence.toFixed(3)), ranking: reading.ranking.map((r) => `${r.act} ${r.probability.toFixed(2)}`) } : {}) };
     await remember(ctx, result);
     return result;
   }

@@ -3,8 +3,8 @@
 // counts when it carries the fact (every group of words, any word of each) and names its source.
 // Training: the retrieval set in test/fixtures/questions.json (was the expected card found?).
 // `--transcript` writes every held-out reply to one readable file for a native reader.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { CardRanker, trainCardClassifier } from '../answers/ranker.ts';
@@ -18,8 +18,23 @@ import { MemoryStore } from '../store/memory.ts';
 
 export const HELD_OUT_QUESTIONS = fileURLToPath(new URL('../../test/heldout/questions.json', import.meta.url));
 export const TRAINING_QUESTIONS = fileURLToPath(new URL('../../test/fixtures/questions.json', import.meta.url));
-/** Questions with the facts their answers carry, written for tuning (data/answers/); held-out ones are in test/heldout/. */
-export const TRAINING_KEYED_QUESTIONS = fileURLToPath(new URL('../../data/answers/train-questions.json', import.meta.url));
+const ANSWERS_DATA = fileURLToPath(new URL('../../data/answers/', import.meta.url));
+
+/**
+ * Questions with the facts their answers carry, written for tuning (data/answers/train-questions*.json),
+ * each beside the file mapping its questions to the card written for them (train-question-cards*.json).
+ * Held-out ones are in test/heldout/.
+ */
+export function trainingKeyedFiles(): { questions: string; cards: string }[] {
+  return readdirSync(ANSWERS_DATA)
+    .filter((name) => /^train-questions(-\d+)?\.json$/.test(name))
+    .sort()
+    .map((name) => ({ questions: join(ANSWERS_DATA, name), cards: join(ANSWERS_DATA, name.replace('train-questions', 'train-question-cards')) }));
+}
+
+export function loadTrainingKeyedQuestions(): HeldOutQuestion[] {
+  return trainingKeyedFiles().flatMap(({ questions }) => loadHeldOutQuestions(questions));
+}
 export const TRANSCRIPT_PATH = fileURLToPath(new URL('../../eval-output/transcript-heldout-questions.md', import.meta.url));
 
 export const ANSWER_TARGETS = { carried: 0.95 } as const;
@@ -156,8 +171,8 @@ export function formatMisses(answered: readonly AnsweredQuestion[]): string {
 if (import.meta.main) {
   const answered = await answerHeldOut(loadHeldOutQuestions());
   console.log(formatAnswerReport(scoreAnswers(answered)));
-  const trainingAnswered = await answerHeldOut(loadHeldOutQuestions(TRAINING_KEYED_QUESTIONS));
-  console.log(formatAnswerReport(scoreAnswers(trainingAnswered), 'training (data/answers/train-questions.json)'));
+  const trainingAnswered = await answerHeldOut(loadTrainingKeyedQuestions());
+  console.log(formatAnswerReport(scoreAnswers(trainingAnswered), 'training (data/answers/train-questions*.json)'));
   if (process.argv.includes('--misses')) console.log(formatMisses(trainingAnswered));
   const training = retrievalOnTraining();
   console.log(

@@ -6,7 +6,7 @@
 //   --misses       list the training set's misses (never the held-out set's)
 import { imageReport } from './images.ts';
 import { crossValidateVerdicts, formatVerdictReport, loadHeldOutInvitations, predictVerdicts, scoreVerdicts, verdictPasses } from './invitations.ts';
-import { ANSWER_TARGETS, answerHeldOut, formatAnswerReport, formatMisses, loadHeldOutQuestions, retrievalOnTraining, scoreAnswers, TRAINING_KEYED_QUESTIONS, TRANSCRIPT_PATH, writeTranscript } from './questions.ts';
+import { ANSWER_TARGETS, answerHeldOut, formatAnswerReport, formatMisses, loadHeldOutQuestions, retrievalOnTraining, scoreAnswers, loadTrainingKeyedQuestions, TRANSCRIPT_PATH, writeTranscript } from './questions.ts';
 import { crossValidateUnderstanding, formatUnderstandingReport, loadHeldOutUnderstanding, predictWith, scoreUnderstanding, understandingPasses } from './understanding.ts';
 import { shippedUnderstander } from '../understanding/model.ts';
 import { loadTrainingInvitations } from '../verdict/corpus.ts';
@@ -42,8 +42,8 @@ const answered = await answerHeldOut(loadHeldOutQuestions());
 const answers = scoreAnswers(answered);
 console.log(formatAnswerReport(answers));
 pass &&= answers.carriedWithSource >= ANSWER_TARGETS.carried;
-const trainingAnswered = await answerHeldOut(loadHeldOutQuestions(TRAINING_KEYED_QUESTIONS));
-console.log(formatAnswerReport(scoreAnswers(trainingAnswered), 'training (data/answers/train-questions.json)'));
+const trainingAnswered = await answerHeldOut(loadTrainingKeyedQuestions());
+console.log(formatAnswerReport(scoreAnswers(trainingAnswered), 'training (data/answers/train-questions*.json)'));
 if (showMisses) console.log(formatMisses(trainingAnswered));
 const retrieval = retrievalOnTraining();
 console.log(

@@ -27,7 +27,7 @@ export const contactReport: Handler = async (ctx) => {
     existing ? copy.contacts.updated(describeContact(updated)) : copy.contacts.saved(describeContact(updated)),
     `${copy.contacts.nextSteps}\n${plan.steps.slice(0, 2).map((s) => `・${s}`).join('\n')}`,
     plan.closing,
-    sources.map((s) => sourceLine(s.title, s.source)).join('\n'),
+    sourceLine(sources),
   ].join('\n\n');
   return reply('contact-report', [text(body, [quickReply(copy.contacts.inviteLabel(updated.name)), quickReply(copy.contacts.listLabel)])], {
     sources,
@@ -42,7 +42,7 @@ export const contactAdvice: Handler = async (ctx) => {
   const goal = goalOfCards(hits.map((h) => h.chunk.id));
   const plan = coachingPlan(contact, goal);
   const sources = refs(ctx, plan.chunkIds);
-  const offline = [plan.lead, plan.steps.map((s, i) => `${i + 1}. ${s}`).join('\n'), plan.closing, sources.map((s) => sourceLine(s.title, s.source)).join('\n')].join('\n\n');
+  const offline = [plan.lead, plan.steps.map((s, i) => `${i + 1}. ${s}`).join('\n'), plan.closing, sourceLine(sources)].join('\n\n');
   const cards = plan.chunkIds.flatMap((id) => ctx.services.card(id) ?? []);
   const answer = await ctx.services.phrase(ctx, {
     query: maskPersonalData(ctx.text),
