@@ -6,8 +6,11 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LinearModel, stratifiedFolds } from './learning/linear.ts';
-import { ANSWERS_MODEL_PATH, type AnswersFile, type LabelledQuestion, trainCardClassifier } from './answers/ranker.ts';
+import { ANSWERS_MODEL_PATH, type AnswersFile, CARD_TEXT_WEIGHT, type LabelledQuestion, trainCardClassifier } from './answers/ranker.ts';
+import { fieldBoosts } from './answers/retrieval.ts';
 import { loadKnowledge } from './knowledge/load.ts';
+import { trainingKeyedFiles } from './eval/questions.ts';
+import { TAGGER_WINDOW_CHARS } from './verdict/tagger.ts';
 import { loadContactDetails, trainContactDetails } from './understanding/contact-details.ts';
 import { loadUnderstandingCorpus } from './understanding/corpus.ts';
 import { messageFeatures } from './understanding/features.ts';
@@ -40,25 +43,39 @@ export function trainingInputs(): string[] {
 export function trainingDataHash(): string {
   const hash = createHash('sha256');
   for (const file of trainingInputs()) hash.update(file).update('\0').update(readFileSync(join(root, file))).update('\0');
-  hash.update(JSON.stringify({ ACT_TRAINING, TAGGER_TRAINING, LEVEL_TRAINING, DEFAULT_COSTS, DEFAULT_NGRAM_WEIGHT, DEFAULT_FLOOR_AT }));
+  hash.update(JSON.stringify({ ACT_TRAINING, TAGGER_TRAINING, LEVEL_TRAINING, DEFAULT_COSTS, DEFAULT_NGRAM_WEIGHT, DEFAULT_FLOOR_AT, MAX_FLAT_DECLINES_OF_OTHERS, TAGGER_WINDOW_CHARS, CARD_TEXT_WEIGHT, fieldBoosts }));
   return hash.digest('hex');
 }
 
+/** Share of other messages (questions, feelings…) that may be declined flatly in cross-validation. */
+export const MAX_FLAT_DECLINES_OF_OTHERS = 0.01;
+
 /**
- * The P(harmful) above which a request is declined even when another act scores higher: the highest
- * bar that still declines 98% of the training corpus's harmful requests under 5-fold cross-validation
- * (never below 0.15, so ordinary questions are not refused by a whisper).
+ * Two thresholds on P(harmful), from 5-fold cross-validation on the training corpus. Careful: the
+ * score that 98% of harmful requests reach (at least 0.15), above which a message that reads as
+ * something else still gets a boundary note. Decline: the lowest score at which no more than 1% of
+ * the other messages would be refused flatly (a shamed victim is a real cost too).
  */
-export function chooseHarmfulThreshold(corpus: ReturnType<typeof loadUnderstandingCorpus>, features: ReturnType<typeof messageFeatures>[]): number {
+export function chooseHarmfulThresholds(corpus: ReturnType<typeof loadUnderstandingCorpus>, features: ReturnType<typeof messageFeatures>[]): { careful: number; decline: number } {
   const harmfulScores: number[] = [];
+  const others: { p: number; argmax: boolean }[] = [];
   for (const fold of stratifiedFolds(corpus, (c) => c.act, 5)) {
     const held = new Set(fold);
     const model = new LinearModel(trainActs(corpus.filter((_, i) => !held.has(i)), features.filter((_, i) => !held.has(i))));
-    for (const i of fold) if (corpus[i]!.act === 'harmful') harmfulScores.push(model.predict(features[i]!).get('harmful') ?? 0);
+    for (const i of fold) {
+      const probabilities = model.predict(features[i]!);
+      const p = probabilities.get('harmful') ?? 0;
+      if (corpus[i]!.act === 'harmful') harmfulScores.push(p);
+      else others.push({ p, argmax: [...probabilities.values()].every((q) => q <= p) });
+    }
   }
   harmfulScores.sort((a, b) => a - b);
   const at = harmfulScores[Math.floor(harmfulScores.length * 0.02)] ?? 0.3;
-  return Math.round(Math.min(0.5, Math.max(0.15, at)) * 100) / 100;
+  const careful = Math.round(Math.min(0.5, Math.max(0.15, at)) * 100) / 100;
+  let decline = careful;
+  const declined = (t: number) => others.filter((o) => o.argmax || o.p >= t).length / Math.max(1, others.length);
+  while (decline < 0.9 && declined(decline) > MAX_FLAT_DECLINES_OF_OTHERS) decline = Math.round((decline + 0.05) * 100) / 100;
+  return { careful, decline };
 }
 
 /**
@@ -68,9 +85,11 @@ export function chooseHarmfulThreshold(corpus: ReturnType<typeof loadUnderstandi
 export function trainingQuestions(): LabelledQuestion[] {
   const raw = JSON.parse(readFileSync(join(root, 'test/fixtures/questions.json'), 'utf8')) as { questions: { q: string; expected: string[] }[] };
   const fixtures = raw.questions.flatMap((q) => (q.expected[0] ? [{ text: q.q, cardId: q.expected[0] }] : []));
-  const keyed = JSON.parse(readFileSync(join(root, 'data/answers/train-questions.json'), 'utf8')) as { id: string; text: string }[];
-  const cards = new Map((JSON.parse(readFileSync(join(root, 'data/answers/train-question-cards.json'), 'utf8')) as { id: string; card: string }[]).map((m) => [m.id, m.card]));
-  return [...fixtures, ...keyed.flatMap((q) => (cards.has(q.id) ? [{ text: q.text, cardId: cards.get(q.id)! }] : []))];
+  const keyed = trainingKeyedFiles().flatMap(({ questions, cards }) => {
+    const cardOf = new Map((JSON.parse(readFileSync(cards, 'utf8')) as { id: string; card: string }[]).map((m) => [m.id, m.card]));
+    return (JSON.parse(readFileSync(questions, 'utf8')) as { id: string; text: string }[]).flatMap((q) => (cardOf.has(q.id) ? [{ text: q.text, cardId: cardOf.get(q.id)! }] : []));
+  });
+  return [...fixtures, ...keyed];
 }
 
 export function trainAll(log: (line: string) => void = console.log): { understanding: UnderstandingFile; verdict: VerdictFile; answers: AnswersFile } {
@@ -78,15 +97,16 @@ export function trainAll(log: (line: string) => void = console.log): { understan
   const corpus = loadUnderstandingCorpus();
   log(`understanding corpus: ${corpus.length} messages`);
   const features = corpus.map((item) => messageFeatures(item.text, item.context?.last ?? 'none'));
-  const harmfulThreshold = chooseHarmfulThreshold(corpus, features);
-  log(`harmful threshold (cross-validated): ${harmfulThreshold}`);
+  const thresholds = chooseHarmfulThresholds(corpus, features);
+  log(`harmful thresholds (cross-validated): careful ${thresholds.careful}, decline ${thresholds.decline}`);
   const understanding: UnderstandingFile = {
     dataHash,
     acts: trainActs(corpus, features),
     harm: trainHarm(corpus, features),
     // Contact reports labelled for stage also name their person: more examples of names.
     person: trainPerson([...corpus, ...loadContactDetails().map((d) => ({ text: d.text, person: d.person }))]),
-    harmfulThreshold,
+    harmfulThreshold: thresholds.decline,
+    carefulThreshold: thresholds.careful,
     contacts: trainContactDetails(loadContactDetails()),
   };
   const invitations = loadTrainingInvitations();
